@@ -1,0 +1,114 @@
+# pvx top-level build. Everything generated goes under build/.
+# Targets: all, run, test, unit, abi-test, guest-tests, bench, fuzz, debug, clean.
+
+B := build
+.DEFAULT_GOAL := all
+HOSTCC ?= gcc
+CLANG ?= clang
+
+# ---- host builds of the architecture-neutral hypervisor core ----
+COMMON_SRCS := $(wildcard hypervisor/common/*.c)
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DPVX_HOST_BUILD \
+               -Ihypervisor/include -Iinclude -Itests/unit
+HOST_COMMON_OBJS := $(patsubst hypervisor/common/%.c,$(B)/host/common/%.o,$(COMMON_SRCS))
+SIM_SRCS := $(wildcard tests/unit/sim_*.c)
+SIM_OBJS := $(patsubst tests/unit/%.c,$(B)/host/sim/%.o,$(SIM_SRCS))
+UNIT_TESTS := $(patsubst tests/unit/%_test.c,$(B)/unit/%_test,$(wildcard tests/unit/*_test.c))
+
+$(B)/host/common/%.o: hypervisor/common/%.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"; $(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+$(B)/host/sim/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"; $(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+$(B)/host/libcommon.a: $(HOST_COMMON_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@ && ar rcs $@ $^
+$(B)/unit/%_test: tests/unit/%_test.c $(SIM_OBJS) $(B)/host/libcommon.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"; $(HOSTCC) $(HOST_CFLAGS) $< $(SIM_OBJS) $(B)/host/libcommon.a -lcunit -o $@
+
+.PHONY: unit
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- the hypervisor (x86-64, freestanding) ----
+HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdinc \
+             -isystem $(shell $(HOSTCC) -print-file-name=include) \
+             -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mno-sse -mno-mmx -mno-sse2 \
+             -mno-avx -fno-stack-protector -fno-omit-frame-pointer -fcf-protection=none \
+             -fno-asynchronous-unwind-tables -Ihypervisor/include -Ihypervisor/arch/x86/include -Iinclude
+HV_ARCH_SRCS := $(wildcard hypervisor/arch/x86/*.c)
+HV_ASM_SRCS := $(wildcard hypervisor/arch/x86/*.S hypervisor/arch/x86/boot/*.S)
+HV_OBJS := $(patsubst hypervisor/%.c,$(B)/hv/%.o,$(COMMON_SRCS) $(HV_ARCH_SRCS)) \
+           $(patsubst hypervisor/%.S,$(B)/hv/%.o,$(HV_ASM_SRCS))
+
+$(B)/hv/%.o: hypervisor/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"; $(HOSTCC) $(HV_CFLAGS) -MMD -c $< -o $@
+$(B)/hv/%.o: hypervisor/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"; $(HOSTCC) $(HV_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+$(B)/pvx-syms.elf: $(HV_OBJS) hypervisor/arch/x86/linker.ld
+	@echo "  LD      $@"; ld -n -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -T hypervisor/arch/x86/linker.ld $(HV_OBJS) -o $@
+# QEMU's -kernel and GRUB both take the 32-bit ELF (Xen's approach).
+$(B)/pvx.elf: $(B)/pvx-syms.elf
+	@echo "  OBJCOPY $@"; objcopy -O elf32-i386 $< $@
+
+.PHONY: hypervisor
+hypervisor: $(B)/pvx.elf
+
+# ---- test guests (32-bit PV kernels, one folder each under tests/guests/) ----
+GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin -nostdinc \
+                -isystem $(shell $(HOSTCC) -print-file-name=include) -fno-pic -fno-pie \
+                -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables \
+                -mno-sse -mno-mmx -Iinclude -Itests/guests/lib
+GUEST_LIB_OBJS := $(B)/guests/lib/start.o $(B)/guests/lib/runtime.o
+GUEST_NAMES := $(notdir $(patsubst %/,%,$(filter-out tests/guests/lib/,$(wildcard tests/guests/*/))))
+GUEST_ELFS := $(patsubst %,$(B)/guests/%.elf,$(GUEST_NAMES))
+
+$(B)/guests/lib/%.o: tests/guests/lib/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+$(B)/guests/lib/%.o: tests/guests/lib/%.S
+	@mkdir -p $(dir $@)
+	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+$(B)/guests/obj/%.o: tests/guests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+$(B)/guests/obj/%.o: tests/guests/%.S
+	@mkdir -p $(dir $@)
+	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+# A guest is every .c/.S in its folder plus the runtime.
+guest_objs = $(patsubst tests/guests/%,$(B)/guests/obj/%,$(patsubst %.c,%.o,$(patsubst %.S,%.o,$(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S))))
+.SECONDEXPANSION:
+$(B)/guests/%.elf: $$(call guest_objs,$$*) $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
+	@echo "  GUESTLD $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T tests/guests/lib/guest.ld $(filter %.o,$^) \
+	    $(shell $(HOSTCC) -m32 -print-libgcc-file-name) -o $@
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+include tests/abi/abi.mk
+include tests/fuzz/fuzz.mk
+
+.PHONY: all test run debug clean
+all: hypervisor guests $(UNIT_TESTS) $(B)/abi/abi_test $(B)/abi/headers.ok
+
+# make test: build everything, then run every suite; ends with "N passed, N failed".
+test: all fuzz-build
+	@tests/run-all.sh
+
+# make run: boot pvx with the demo dom0 (guest-os replaces it later).
+run: hypervisor guests
+	tools/pvx-run $(B)/guests/demo.elf --timeout 0 --cmdline "console=hvc0"
+
+# make debug: QEMU waits for gdb; a second terminal runs gdb with the symbols.
+debug: hypervisor guests
+	@echo "In another terminal: gdb -ex 'target remote :1234' $(B)/pvx-syms.elf"
+	tools/pvx-run $(B)/guests/demo.elf --gdb
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,153 @@
+/*
+ * pvx: the x86 side of domains: each vCPU's hypervisor-owned L4 (slot 0 is
+ * the guest's current L3), its descriptor-table area, entering it for the
+ * first time, and what happens when a domain stops or breaks a rule.
+ */
+#include <pvx/lib.h>
+#include <pvx/errno.h>
+#include <pvx/mm.h>
+#include <pvx/arch.h>
+#include <pvx/domain.h>
+#include <public/xen.h>
+#include <public/sched.h>
+#include <asm/desc.h>
+#include <asm/io.h>
+#include <asm/layout.h>
+#include <asm/page.h>
+#include <asm/traps.h>
+#include <asm/vcpu.h>
+
+static struct arch_vcpu arch_vcpus[MAX_DOMAINS];
+
+/* arch_vcpu_create: see pvx/domain.h. */
+int arch_vcpu_create(struct vcpu *v)
+{
+    struct arch_vcpu *a = &arch_vcpus[v->domain->domain_id];
+    memset(a, 0, sizeof(*a));
+    a->l4_mfn = make_vcpu_l4(&a->pervcpu_l1);
+    if (a->l4_mfn == INVALID_MFN)
+        return -ENOMEM;
+    gdt_init_pervcpu(a->pervcpu_l1);
+    struct shared_info *si = arch_mfn_to_virt(v->domain->shared_info_mfn);
+    a->vcpu_info = &si->vcpu_info[v->vcpu_id];
+    a->kernel_ss = FLAT_RING1_SS;
+    v->arch = a;
+    return 0;
+}
+
+/* Return the four hypervisor frames of a vCPU's page tables. */
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    struct arch_vcpu *a = v->arch;
+    if (!a)
+        return;
+    intpte_t *l4 = arch_mfn_to_virt(a->l4_mfn);
+    mfn_t l3 = l4[PERVCPU_L4_SLOT] >> PAGE_SHIFT;
+    mfn_t l2 = ((intpte_t *)arch_mfn_to_virt(l3))[l3_index(PERVCPU_BASE)] >> PAGE_SHIFT;
+    mfn_t l1 = virt_to_maddr(a->pervcpu_l1) >> PAGE_SHIFT;
+    if (current == v) {
+        write_cr3(virt_to_maddr(idle_l4));
+        current = NULL;
+    }
+    frame_free_xen(a->l4_mfn);
+    frame_free_xen(l3);
+    frame_free_xen(l2 & (PTE_ADDR_MASK >> PAGE_SHIFT));
+    frame_free_xen(l1);
+    v->arch = NULL;
+}
+
+/* arch_guest_table_changed: point L4 slot 0 at the new L3 (RW|U so the
+ * guest's own entries decide) and reload CR3 if v is running. */
+void arch_guest_table_changed(struct vcpu *v)
+{
+    intpte_t *l4 = arch_mfn_to_virt(v->arch->l4_mfn);
+    l4[0] = v->guest_table == INVALID_MFN ? 0
+        : (v->guest_table << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+    if (current == v)
+        write_cr3(v->arch->l4_mfn << PAGE_SHIFT);
+}
+
+/* vcpu_load_context: see asm/vcpu.h. */
+void vcpu_load_context(struct vcpu *v)
+{
+    current = v;
+    write_cr3(v->arch->l4_mfn << PAGE_SHIFT);
+    ldt_load(v->arch->ldt_ents);
+    write_cr0(v->arch->fpu_ts ? read_cr0() | CR0_TS : read_cr0() & ~(uint64_t)CR0_TS);
+}
+
+/* Power the machine off: QEMU's debug-exit device carries the status
+ * (0 = clean poweroff, 1 = dom0 crashed, 2 = panic, 3 = reboot asked),
+ * then ACPI S5 on QEMU's PIIX4/ICH9 PM block, then halt. */
+__attribute__((noreturn)) static void machine_power_off(unsigned int status)
+{
+    printk("powering off (status %u)\n", status);
+    outl(0xf4, status);
+    __asm__ volatile("outw %0, %1" :: "a"((uint16_t)0x2000), "Nd"((uint16_t)0x604));
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* arch_domain_stopped: with only dom0 running, its end is the machine's. */
+void arch_domain_stopped(struct domain *d)
+{
+    unsigned int status = d->state == DOMAIN_CRASHED ? 1
+        : d->shutdown_code == SHUTDOWN_reboot ? 3
+        : d->shutdown_code == SHUTDOWN_crash ? 1 : 0;
+    unsigned long before = frame_alloc_free_count();
+    domid_t id = d->domain_id;
+    domain_destroy(d);
+    printk("d%u destroyed: %lu frames returned, %lu free\n", id,
+           frame_alloc_free_count() - before, frame_alloc_free_count());
+    machine_power_off(status);
+}
+
+/* domain_crash: see asm/vcpu.h. */
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char reason[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    printk("d%u crashed: %s\n", d->domain_id, reason);
+    struct cpu_regs *r = guest_regs();
+    printk("d%u: eip %08x cs %04x eflags %08x esp %08x ss %04x\n", d->domain_id,
+           (uint32_t)r->rip, (uint32_t)r->cs, (uint32_t)r->rflags, (uint32_t)r->rsp, (uint32_t)r->ss);
+    printk("d%u: eax %08x ebx %08x ecx %08x edx %08x esi %08x edi %08x ebp %08x\n", d->domain_id,
+           (uint32_t)r->rax, (uint32_t)r->rbx, (uint32_t)r->rcx, (uint32_t)r->rdx,
+           (uint32_t)r->rsi, (uint32_t)r->rdi, (uint32_t)r->rbp);
+    d->state = DOMAIN_CRASHED;
+    arch_domain_stopped(d);
+}
+
+/* guest_regs: see asm/regs.h. */
+struct cpu_regs *guest_regs(void)
+{
+    /* Through an integer: the frame sits below the symbol, not in it. */
+    uintptr_t top = (uintptr_t)boot_stack_top;
+    return (struct cpu_regs *)(top - sizeof(struct cpu_regs));
+}
+
+/* The stub a guest frame is entered through (entry.S). */
+void enter_guest(const struct cpu_regs *frame) __attribute__((noreturn));
+
+/* Start v at its start-of-day state: Xen's registers (eip, esp, esi), flat
+ * ring-1 segments, virtual IF on, events masked. */
+void vcpu_start(struct vcpu *v, uint32_t eip, uint32_t esp, uint32_t esi)
+{
+    static struct cpu_regs initial;     /* not on the stack enter_guest reuses */
+    struct cpu_regs *r = &initial;
+    memset(r, 0, sizeof(*r));
+    r->rip = eip;
+    r->cs = FLAT_RING1_CS;
+    r->rflags = X86_EFLAGS_IF | 0x2;
+    r->rsp = esp;
+    r->ss = FLAT_RING1_SS;
+    r->rsi = esi;
+    v->arch->kernel_sp = esp;
+    vcpu_load_context(v);
+    __asm__ volatile("movl %0, %%ds; movl %0, %%es; movl %0, %%fs; movl %0, %%gs"
+                     :: "r"(FLAT_RING1_DS));
+    enter_guest(r);
+}

@@ -1,0 +1,147 @@
+/*
+ * pvx: every way into the hypervisor and the one way back out.
+ *
+ * Each entry builds a struct cpu_regs (asm/regs.h) on the hypervisor stack:
+ * the CPU pushes ss, rsp, rflags, cs, rip (always, in long mode); the stub
+ * pushes an error code (0 if the CPU gave none) and the vector; SAVE_ALL
+ * pushes the general registers. restore_all_guest undoes it and irets.
+ *
+ * The hypercall stub is the hot path: a 32-bit guest's `int $0x82` lands
+ * here, the registers ebx, ecx, edx, esi, edi, ebp become the C arguments,
+ * and the handler's result goes back in eax.
+ */
+#include <asm/hypercall_nr.h>
+
+#define REGS_RAX 14*8
+
+.macro SAVE_ALL
+        pushq %rax
+        pushq %rbx
+        pushq %rcx
+        pushq %rdx
+        pushq %rsi
+        pushq %rdi
+        pushq %rbp
+        pushq %r8
+        pushq %r9
+        pushq %r10
+        pushq %r11
+        pushq %r12
+        pushq %r13
+        pushq %r14
+        pushq %r15
+.endm
+
+.macro RESTORE_ALL
+        popq %r15
+        popq %r14
+        popq %r13
+        popq %r12
+        popq %r11
+        popq %r10
+        popq %r9
+        popq %r8
+        popq %rbp
+        popq %rdi
+        popq %rsi
+        popq %rdx
+        popq %rcx
+        popq %rbx
+        popq %rax
+.endm
+
+        .text
+        .globl hypercall_entry
+hypercall_entry:
+        pushq $0
+        pushq $0x82
+        SAVE_ALL
+        movl %eax, %eax
+        cmpl $NR_HYPERCALLS, %eax
+        jae bad_hypercall
+        movq %rdi, %r8                  /* arg5: edi */
+        movq %rbp, %r9                  /* arg6: ebp */
+        movq %rsi, %r10
+        movq %rcx, %rsi                 /* arg2: ecx */
+        movq %rbx, %rdi                 /* arg1: ebx */
+        movq %r10, %rcx                 /* arg4: esi; arg3: edx already in rdx */
+        call *hypercall_table(,%rax,8)
+        movq %rax, REGS_RAX(%rsp)
+        .globl restore_all_guest
+restore_all_guest:
+        cmpb $0, work_pending(%rip)
+        jne do_pending_work
+        RESTORE_ALL
+        addq $16, %rsp
+1:      iretq
+        .pushsection .ex_table, "a"
+        .quad 1b, bad_iret
+        .popsection
+/* The iretq faulted (a bad selector in the guest's frame): the registers
+ * are the guest's again; rebuild the frame and let C crash the domain. */
+bad_iret:
+        pushq $0
+        pushq $0
+        SAVE_ALL
+        movq %rsp, %rdi
+        call handle_bad_iret
+        jmp restore_all_guest
+bad_hypercall:
+        movq $-38, REGS_RAX(%rsp)       /* -ENOSYS */
+        jmp restore_all_guest
+do_pending_work:
+        movq %rsp, %rdi
+        call handle_pending_work
+        jmp restore_all_guest
+
+/* Exceptions: vectors with a CPU error code skip the dummy push. */
+.macro EXC vec
+        .align 16
+exc_\vec:
+        .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+        .else
+        pushq $0
+        .endif
+        pushq $\vec
+        jmp trap_common
+.endm
+
+        .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        EXC \v
+        .endr
+
+trap_common:
+        SAVE_ALL
+        cld
+        movq %rsp, %rdi
+        call handle_trap
+        jmp restore_all_guest
+
+        .globl spurious_entry
+spurious_entry:
+        pushq $0
+        pushq $0xff
+        SAVE_ALL
+        movq %rsp, %rdi
+        call handle_spurious
+        jmp restore_all_guest
+
+/* Enter a guest for the first time: rdi = a complete cpu_regs frame (not on
+ * this stack). Copy it to the top of the hypervisor stack, where every entry
+ * puts it, abandoning whatever C frames were there, and return through it. */
+        .globl enter_guest
+enter_guest:
+        leaq boot_stack_top(%rip), %rsp
+        subq $22*8, %rsp
+        movq %rdi, %rsi
+        movq %rsp, %rdi
+        movl $22, %ecx
+        rep movsq
+        jmp restore_all_guest
+
+        .section .rodata
+        .globl exception_stubs
+exception_stubs:
+        .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        .quad exc_\v
+        .endr

@@ -1,0 +1,43 @@
+/* pvx: what the boot loader told us, and the x86 setup entry points. */
+#ifndef ASM_SETUP_H
+#define ASM_SETUP_H
+#include <pvx/types.h>
+
+#define BOOT_MAX_MMAP 64
+#define BOOT_MAX_MODULES 16
+#define BOOT_CMDLINE_MAX 1024
+
+struct boot_mmap_entry { paddr_t start, len; uint32_t type; };  /* type 1 = usable RAM */
+struct boot_module { paddr_t start, end; char cmdline[BOOT_CMDLINE_MAX]; };
+
+struct boot_info {
+    char cmdline[BOOT_CMDLINE_MAX];        /* hypervisor command line, file name removed */
+    char loader[64];
+    unsigned int nr_mmap;
+    struct boot_mmap_entry mmap[BOOT_MAX_MMAP];
+    unsigned int nr_modules;
+    struct boot_module module[BOOT_MAX_MODULES];
+};
+
+extern struct boot_info boot_info;
+
+/* Parse Multiboot1 or Multiboot2 information into boot_info. */
+void multiboot_parse(uint32_t magic, paddr_t info_paddr);
+void serial_init(unsigned int baud);
+int serial_getc(void);
+/* Build the direct map and the hypervisor's own page tables. */
+void paging_init(void);
+/* Carve the frame table and M2P out of RAM and start the frame allocator. */
+void memory_init(void);
+/* GDT, IDT and TSS for this CPU. */
+void desc_init(void);
+/* Remap the legacy PICs away from the exception vectors and mask them. */
+void i8259_init_masked(void);
+
+/* Physical <-> direct-map virtual addresses. */
+#define DIRECTMAP_VIRT(pa) ((void *)(0xFFFF800000000000ull + (uint64_t)(pa)))
+#define IMAGE_VIRT_TO_PHYS(va) ((uint64_t)(va) - 0xFFFFFFFF80000000ull)
+
+extern char __image_start_phys[], __image_end[], __bss_start[];
+
+#endif

@@ -1,0 +1,35 @@
+/* pvx: delivering exceptions and interrupts to a guest. */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+#include <asm/regs.h>
+#include <asm/vcpu.h>
+
+#define TRAP_divide_error 0
+#define TRAP_debug 1
+#define TRAP_nmi 2
+#define TRAP_int3 3
+#define TRAP_overflow 4
+#define TRAP_bounds 5
+#define TRAP_invalid_op 6
+#define TRAP_no_device 7
+#define TRAP_double_fault 8
+#define TRAP_invalid_tss 10
+#define TRAP_no_segment 11
+#define TRAP_stack_error 12
+#define TRAP_gp_fault 13
+#define TRAP_page_fault 14
+#define TRAP_copro_error 16
+#define TRAP_alignment_check 17
+#define TRAP_machine_check 18
+#define TRAP_simd_error 19
+
+/* Make v's guest kernel take vector `vec` next (as if the CPU delivered it):
+ * writes Xen's bounce frame on the guest kernel stack and points regs at the
+ * handler from the trap table. has_error pushes error_code. Crashes the domain
+ * if there is no handler or the frame cannot be written. */
+void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
+                     bool has_error, uint32_t error_code, guest_va_t resume_eip);
+/* Set by code that needs work done before the next return to a guest. */
+extern volatile uint8_t work_pending;
+
+#endif

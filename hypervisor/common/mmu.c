@@ -1,0 +1,377 @@
+/*
+ * pvx: the MMU operations a PV guest asks for (mmu_update, mmuext_op,
+ * update_va_mapping), one request at a time.
+ *
+ * Every change to a live page table comes through here and keeps the
+ * invariants of page_type.c: the new entry is checked and takes its
+ * references first, then it is written, then the old entry's references
+ * are dropped. So a refused request changes nothing, and a frame that the
+ * old and the new entry both map never drops to zero references in between.
+ * While a request works on a frame it holds a general reference on it, so
+ * the frame cannot disappear under it whatever the cascade of puts does.
+ */
+#include <pvx/mm.h>
+#include <public/xen.h>
+#include <pvx/domain.h>
+#include <pvx/arch.h>
+#include <pvx/lib.h>
+#include <pvx/errno.h>
+#include <pvx/guest_access.h>
+
+#define PTE_SIZE sizeof(intpte_t)
+#define LDT_MAX_ENTRIES 8192
+#define LDT_ENTRY_SIZE 8
+
+/* Print why a guest request was refused (naming the domain) and return err. */
+#define refuse(d, err, fmt, ...) \
+    (printk("d%u: " fmt "\n", (unsigned int)(d)->domain_id, ##__VA_ARGS__), (err))
+
+static intpte_t *entry_at(mfn_t table, unsigned int slot)
+{
+    return (intpte_t *)arch_mfn_to_virt(table) + slot;
+}
+
+/* Keep A/D bits the hardware may have set in the old entry (PRESERVE_AD). */
+static intpte_t merge_ad(intpte_t new, intpte_t old, bool preserve_ad)
+{
+    return preserve_ad ? new | (old & (_PAGE_ACCESSED | _PAGE_DIRTY)) : new;
+}
+
+/* ---- changing one entry of a validated table ---- */
+
+static int mod_l1_entry(struct domain *d, mfn_t l1, unsigned int slot, intpte_t new,
+                        bool preserve_ad)
+{
+    intpte_t *pl1e = entry_at(l1, slot);
+    intpte_t old = *pl1e;
+    new = merge_ad(new, old, preserve_ad);
+    int rc = get_page_from_l1e(new, d);
+    if (rc)
+        return rc;
+    *pl1e = new;
+    put_page_from_l1e(old);
+    return 0;
+}
+
+static int mod_l2_entry(struct domain *d, mfn_t l2, unsigned int slot, intpte_t new,
+                        bool preserve_ad)
+{
+    if ((mfn_to_page(l2)->flags & PGF_xen_l2) && slot >= L2_HYPERVISOR_FIRST)
+        return refuse(d, -EPERM, "mmu_update: L2 0x%lx slot %u belongs to the hypervisor",
+                      (unsigned long)l2, slot);
+    intpte_t *pl2e = entry_at(l2, slot);
+    intpte_t old = *pl2e;
+    new = merge_ad(new, old, preserve_ad);
+    int rc = get_page_from_l2e(new, d);
+    if (rc)
+        return rc;
+    *pl2e = new;
+    put_page_from_l2e(old);
+    return 0;
+}
+
+/* Slot 3 holds the hypervisor L2 for the table's life; slots 4+ must stay
+ * empty. Only slots 0-2 change. */
+static int mod_l3_entry(struct domain *d, mfn_t l3, unsigned int slot, intpte_t new,
+                        bool preserve_ad)
+{
+    if (slot >= L3_XEN_L2_SLOT)
+        return refuse(d, -EINVAL, "mmu_update: L3 0x%lx slot %u cannot be changed%s",
+                      (unsigned long)l3, slot,
+                      slot == L3_XEN_L2_SLOT ? " (it holds the hypervisor L2)" : "");
+    intpte_t *pl3e = entry_at(l3, slot);
+    intpte_t old = *pl3e;
+    new = merge_ad(new, old, preserve_ad);
+    int rc = get_page_from_l3e(new, d, slot, l3);
+    if (rc)
+        return rc;
+    *pl3e = pte_present(new) ? new | L3_GUEST_ADDED_FLAGS : new;
+    put_page_from_l3e(old);
+    return 0;
+}
+
+/* A write into a frame that is not a live page table: allowed if the frame
+ * could be mapped writable right now (it holds the writable type meanwhile). */
+static int plain_write(struct domain *d, mfn_t mfn, unsigned int slot, intpte_t val,
+                       bool preserve_ad)
+{
+    if (get_page_type(mfn, PGT_writable))
+        return refuse(d, -EINVAL, "mmu_update: frame 0x%lx is not writable", (unsigned long)mfn);
+    intpte_t *p = entry_at(mfn, slot);
+    *p = merge_ad(val, *p, preserve_ad);
+    put_page_type(mfn);
+    return 0;
+}
+
+/* NORMAL_PT_UPDATE / PRESERVE_AD: dispatch on what the target frame is. */
+static int update_entry(struct domain *d, paddr_t maddr, intpte_t val, bool preserve_ad)
+{
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+    unsigned int slot = (unsigned int)(maddr & (PAGE_SIZE - 1)) / PTE_SIZE;
+    if (!mfn_valid(mfn))
+        return refuse(d, -EINVAL, "mmu_update: ptr 0x%llx is not in a machine frame",
+                      (unsigned long long)maddr);
+    if (!get_page(mfn, d))
+        return refuse(d, -EPERM, "mmu_update: ptr 0x%llx is in frame 0x%lx owned by d%u",
+                      (unsigned long long)maddr, (unsigned long)mfn,
+                      (unsigned int)mfn_to_page(mfn)->owner);
+    const struct page_info *pg = mfn_to_page(mfn);
+    enum page_type type = pg->type_count > 0 ? pg->type : PGT_none;
+    int rc;
+    switch (type) {
+    case PGT_l1: rc = mod_l1_entry(d, mfn, slot, val, preserve_ad); break;
+    case PGT_l2: rc = mod_l2_entry(d, mfn, slot, val, preserve_ad); break;
+    case PGT_l3: rc = mod_l3_entry(d, mfn, slot, val, preserve_ad); break;
+    default: rc = plain_write(d, mfn, slot, val, preserve_ad); break;
+    }
+    put_page(mfn);
+    return rc;
+}
+
+/* MACHPHYS_UPDATE: the guest says which pfn its frame mfn backs. */
+static int machphys_update(struct domain *d, mfn_t mfn, uint64_t val)
+{
+    if (!get_page(mfn, d))
+        return refuse(d, -EPERM, "mmu_update: M2P update of frame 0x%lx it does not own",
+                      (unsigned long)mfn);
+    machine_to_phys[mfn] = (uint32_t)val;
+    put_page(mfn);
+    return 0;
+}
+
+/* mmu_update_one: see mm.h. */
+int mmu_update_one(struct domain *d, uint64_t ptr, uint64_t val)
+{
+    unsigned int cmd = ptr & (PTE_SIZE - 1);
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+        return update_entry(d, ptr - cmd, val, false);
+    case MMU_PT_UPDATE_PRESERVE_AD:
+        return update_entry(d, ptr - cmd, val, true);
+    case MMU_MACHPHYS_UPDATE:
+        return machphys_update(d, ptr >> PAGE_SHIFT, val);
+    default:
+        return refuse(d, -ENOSYS, "mmu_update: unknown command %u", cmd);
+    }
+}
+
+/* ---- mmuext_op ---- */
+
+/* Take a general reference on a frame d names by mfn, or say why not. */
+static int get_owned(struct domain *d, mfn_t mfn, const char *op)
+{
+    if (get_page(mfn, d))
+        return 0;
+    if (!mfn_valid(mfn))
+        return refuse(d, -EINVAL, "mmuext_op %s: frame 0x%lx does not exist",
+                      op, (unsigned long)mfn);
+    return refuse(d, -EPERM, "mmuext_op %s: frame 0x%lx is owned by d%u",
+                  op, (unsigned long)mfn, (unsigned int)mfn_to_page(mfn)->owner);
+}
+
+/* Pin: hold a type reference (and a general one) until unpinned, so the
+ * table stays validated even while nothing points to it. */
+static int pin_table(struct domain *d, mfn_t mfn, enum page_type t)
+{
+    int rc = get_owned(d, mfn, "pin");
+    if (rc)
+        return rc;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (pg->flags & PGF_pinned) {
+        put_page(mfn);
+        return refuse(d, -EINVAL, "mmuext_op pin: frame 0x%lx is already pinned",
+                      (unsigned long)mfn);
+    }
+    rc = get_page_type(mfn, t);
+    if (rc) {
+        put_page(mfn);
+        return rc;
+    }
+    pg->flags |= PGF_pinned;
+    return 0;
+}
+
+static int unpin_table(struct domain *d, mfn_t mfn)
+{
+    int rc = get_owned(d, mfn, "unpin");
+    if (rc)
+        return rc;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (!(pg->flags & PGF_pinned)) {
+        put_page(mfn);
+        return refuse(d, -EINVAL, "mmuext_op unpin: frame 0x%lx is not pinned",
+                      (unsigned long)mfn);
+    }
+    pg->flags &= (uint8_t)~PGF_pinned;
+    put_page_and_type(mfn);
+    put_page(mfn);
+    return 0;
+}
+
+/* Switch v to a new L3: reference it, make the hardware use it, then
+ * let go of the old one (which may devalidate it). */
+static int new_baseptr(struct vcpu *v, mfn_t mfn)
+{
+    struct domain *d = v->domain;
+    int rc = get_owned(d, mfn, "new_baseptr");
+    if (rc)
+        return rc;
+    rc = get_page_type(mfn, PGT_l3);
+    if (rc) {
+        put_page(mfn);
+        return rc;
+    }
+    mfn_t old = v->guest_table;
+    v->guest_table = mfn;
+    arch_guest_table_changed(v);
+    if (old != INVALID_MFN)
+        put_page_and_type(old);
+    return 0;
+}
+
+/* SET_LDT: a page-aligned linear address whose entries lie below the
+ * hypervisor hole; no entries means no LDT. */
+static int set_ldt(struct vcpu *v, guest_va_t base, uint32_t nr_ents)
+{
+    if (nr_ents == 0)
+        base = 0;
+    if ((base & (PAGE_SIZE - 1)) || nr_ents > LDT_MAX_ENTRIES ||
+        (uint64_t)base + (uint64_t)nr_ents * LDT_ENTRY_SIZE > HYPERVISOR_VIRT_START_32)
+        return refuse(v->domain, -EINVAL, "mmuext_op set_ldt: bad base 0x%x / %u entries",
+                      base, nr_ents);
+    return arch_set_ldt(v, base, nr_ents);
+}
+
+/* Take the frame as writable for a hypervisor write (CLEAR/COPY_PAGE). */
+static int get_writable(struct domain *d, mfn_t mfn, const char *op)
+{
+    int rc = get_owned(d, mfn, op);
+    if (rc)
+        return rc;
+    if (get_page_type(mfn, PGT_writable)) {
+        put_page(mfn);
+        return refuse(d, -EINVAL, "mmuext_op %s: frame 0x%lx is not writable",
+                      op, (unsigned long)mfn);
+    }
+    return 0;
+}
+
+static int clear_page(struct domain *d, mfn_t mfn)
+{
+    int rc = get_writable(d, mfn, "clear_page");
+    if (rc)
+        return rc;
+    memset(arch_mfn_to_virt(mfn), 0, PAGE_SIZE);
+    put_page_and_type(mfn);
+    return 0;
+}
+
+static int copy_page(struct domain *d, mfn_t dst, mfn_t src)
+{
+    int rc = get_owned(d, src, "copy_page");
+    if (rc)
+        return rc;
+    rc = get_writable(d, dst, "copy_page");
+    if (rc) {
+        put_page(src);
+        return rc;
+    }
+    memmove(arch_mfn_to_virt(dst), arch_mfn_to_virt(src), PAGE_SIZE);
+    put_page_and_type(dst);
+    put_page(src);
+    return 0;
+}
+
+/* FLUSH_CACHE: only for domains with I/O privilege (Xen's
+ * cache_flush_permitted). With one CPU and no arch hook for wbinvd yet,
+ * nothing else needs doing. */
+static int flush_cache(struct domain *d)
+{
+    if (!d->has_io_privilege)
+        return refuse(d, -EACCES, "mmuext_op flush_cache: no I/O privilege");
+    return 0;
+}
+
+/* mmuext_op_one: see mm.h. One vCPU: the MULTI/ALL flushes are local ones
+ * (the vCPU mask in arg2 needs no reading). */
+int mmuext_op_one(struct vcpu *v, unsigned int cmd, uint32_t arg1, uint32_t arg2)
+{
+    struct domain *d = v->domain;
+    switch (cmd) {
+    case MMUEXT_PIN_L1_TABLE: return pin_table(d, arg1, PGT_l1);
+    case MMUEXT_PIN_L2_TABLE: return pin_table(d, arg1, PGT_l2);
+    case MMUEXT_PIN_L3_TABLE: return pin_table(d, arg1, PGT_l3);
+    case MMUEXT_PIN_L4_TABLE:
+        return refuse(d, -EINVAL, "mmuext_op: PAE guests have no L4 to pin");
+    case MMUEXT_UNPIN_TABLE: return unpin_table(d, arg1);
+    case MMUEXT_NEW_BASEPTR: return new_baseptr(v, arg1);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return refuse(d, -EINVAL, "mmuext_op: new_user_baseptr is for 64-bit guests");
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        arch_flush_tlb_local();
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        arch_invlpg_local(arg1);
+        return 0;
+    case MMUEXT_FLUSH_CACHE: return flush_cache(d);
+    case MMUEXT_SET_LDT: return set_ldt(v, arg1, arg2);
+    case MMUEXT_CLEAR_PAGE: return clear_page(d, arg1);
+    case MMUEXT_COPY_PAGE: return copy_page(d, arg1, arg2);
+    default:
+        return refuse(d, -ENOSYS, "mmuext_op: unknown command %u", cmd);
+    }
+}
+
+/* ---- update_va_mapping ---- */
+
+/* guest_va_to_l1e_maddr: see mm.h. The tables are validated (they hang off
+ * the referenced base table), but each frame number is still checked. */
+int guest_va_to_l1e_maddr(struct vcpu *v, guest_va_t va, paddr_t *pte_maddr)
+{
+    if (v->guest_table == INVALID_MFN)
+        return -EINVAL;
+    intpte_t l3e = *entry_at(v->guest_table, va >> 30);
+    if (!pte_present(l3e) || !mfn_valid(pte_mfn(l3e)))
+        return -EINVAL;
+    intpte_t l2e = *entry_at(pte_mfn(l3e), (va >> 21) & (L2_ENTRIES - 1));
+    if (!pte_present(l2e) || !mfn_valid(pte_mfn(l2e)))
+        return -EINVAL;
+    *pte_maddr = (pte_mfn(l2e) << PAGE_SHIFT) + ((va >> PAGE_SHIFT) & (L1_ENTRIES - 1)) * PTE_SIZE;
+    return 0;
+}
+
+/* update_va_mapping: see mm.h. Flags are checked first so that a bad
+ * request changes nothing. */
+int update_va_mapping(struct vcpu *v, guest_va_t va, intpte_t val, unsigned int flags)
+{
+    struct domain *d = v->domain;
+    unsigned int flush = flags & UVMF_FLUSHTYPE_MASK;
+    if (va >= HYPERVISOR_VIRT_START_32)
+        return refuse(d, -EINVAL, "update_va_mapping: va 0x%x is in the hypervisor hole", va);
+    if (flush == UVMF_FLUSHTYPE_MASK)
+        return refuse(d, -EINVAL, "update_va_mapping: bad flags 0x%x", flags);
+    paddr_t maddr;
+    if (guest_va_to_l1e_maddr(v, va, &maddr))
+        return refuse(d, -EINVAL, "update_va_mapping: no L1 table covers va 0x%x", va);
+    mfn_t l1 = maddr >> PAGE_SHIFT;
+    if (!get_page(l1, d))
+        return refuse(d, -EINVAL, "update_va_mapping: L1 0x%lx not owned", (unsigned long)l1);
+    const struct page_info *pg = mfn_to_page(l1);
+    int rc;
+    if (pg->type == PGT_l1 && pg->type_count > 0)
+        rc = mod_l1_entry(d, l1, (maddr & (PAGE_SIZE - 1)) / PTE_SIZE, val, false);
+    else
+        rc = refuse(d, -EINVAL, "update_va_mapping: frame 0x%lx is not an L1", (unsigned long)l1);
+    put_page(l1);
+    if (rc)
+        return rc;
+    if (flush == UVMF_TLB_FLUSH)
+        arch_flush_tlb_local();
+    else if (flush == UVMF_INVLPG)
+        arch_invlpg_local(va);
+    return 0;
+}

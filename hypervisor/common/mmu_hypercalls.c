@@ -1,0 +1,84 @@
+/*
+ * pvx: the MMU hypercalls as the guest sees them: walk the guest's request
+ * array one entry at a time (copy in, validate and apply through mmu.c,
+ * count), and report how many were done. A failing entry stops the batch;
+ * the entries before it stay applied, as in Xen.
+ */
+#include <pvx/errno.h>
+#include <pvx/mm.h>
+#include <pvx/domain.h>
+#include <pvx/guest_access.h>
+#include <pvx/hypercall.h>
+#include <public/xen.h>
+
+/* The domain whose tables a batch changes: only the caller itself for now
+ * (foreign updates come with the toolstack). */
+static struct domain *batch_domain(uint32_t foreigndom, long *rc)
+{
+    struct domain *self = current->domain;
+    if (foreigndom == DOMID_SELF || foreigndom == self->domain_id)
+        return self;
+    if (!self->is_privileged) {
+        *rc = -EPERM;
+        return NULL;
+    }
+    *rc = domain_by_id((domid_t)foreigndom) ? -EPERM : -ESRCH;
+    return NULL;
+}
+
+/* Store the done count if the guest asked for it (done == 0 means no). */
+static long report_done(uint32_t done_ptr, uint32_t done, long rc)
+{
+    if (done_ptr && copy_to_guest(done_ptr, &done, sizeof(done)))
+        return -EFAULT;
+    return rc;
+}
+
+/* mmu_update(reqs, count, done, foreigndom): see docs/abi.md. */
+long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t done_ptr, uint32_t foreigndom)
+{
+    long rc = 0;
+    struct domain *d = batch_domain(foreigndom, &rc);
+    if (!d)
+        return rc;
+    uint32_t i = 0;
+    for (; i < count; i++) {
+        mmu_update_t req;
+        if ((uint64_t)reqs + (uint64_t)(i + 1) * sizeof(req) > 0x100000000ull ||
+            copy_from_guest(&req, reqs + i * (uint32_t)sizeof(req), sizeof(req))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmu_update_one(d, req.ptr, req.val);
+        if (rc)
+            break;
+    }
+    return report_done(done_ptr, i, rc);
+}
+
+/* mmuext_op(ops, count, done, foreigndom): see docs/abi.md. */
+long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t done_ptr, uint32_t foreigndom)
+{
+    long rc = 0;
+    if (!batch_domain(foreigndom, &rc))
+        return rc;
+    uint32_t i = 0;
+    for (; i < count; i++) {
+        struct mmuext_op op;
+        if ((uint64_t)ops + (uint64_t)(i + 1) * sizeof(op) > 0x100000000ull ||
+            copy_from_guest(&op, ops + i * (uint32_t)sizeof(op), sizeof(op))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmuext_op_one(current, op.cmd, op.arg1.mfn, op.arg2.nr_ents);
+        if (rc)
+            break;
+    }
+    return report_done(done_ptr, i, rc);
+}
+
+/* update_va_mapping(va, pte_lo, pte_hi, flags): see docs/abi.md. */
+long do_update_va_mapping(uint32_t va, uint32_t pte_lo, uint32_t pte_hi, uint32_t flags)
+{
+    return update_va_mapping(current, va, ((intpte_t)pte_hi << 32) | pte_lo, flags);
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Boot every test guest (build/guests/NAME.elf, except the demo) as dom0
+# under QEMU and check what it printed.
+#
+# By default a guest passes when it prints "Test result: SUCCESS" and pvx-run
+# exits 0 (clean poweroff). A guest that is meant to be crashed by the
+# hypervisor says so in tests/guests/NAME/expect:
+#   status N          expected pvx-run exit status (1 = dom0 crashed)
+#   output REGEX      a line matching REGEX (grep -E) must appear
+# Logs go to build/test-logs/NAME.log. Prints "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p build/test-logs
+passed=0 failed=0
+names=${GUEST_TESTS:-$(ls build/guests/*.elf | xargs -n1 basename | sed 's/\.elf$//' | grep -v '^demo$')}
+for name in $names; do
+    log=build/test-logs/$name.log
+    want_status=0 patterns=()
+    expect=tests/guests/$name/expect
+    if [ -f "$expect" ]; then
+        while read -r key rest; do
+            case "$key" in
+                status) want_status=$rest ;;
+                output) patterns+=("$rest") ;;
+            esac
+        done < "$expect"
+    else
+        patterns=("^Test result: SUCCESS")
+    fi
+    cmdline_file=tests/guests/$name/cmdline
+    extra=()
+    [ -f "$cmdline_file" ] && extra=(--cmdline "$(cat "$cmdline_file")")
+    tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${extra[@]}" > "$log" 2>&1
+    status=$?
+    ok=1 why=""
+    [ "$status" = "$want_status" ] || { ok=0; why="exit status $status, expected $want_status"; }
+    for p in "${patterns[@]}"; do
+        tr -d '\r' < "$log" | grep -Eq -- "$p" || { ok=0; why="${why:+$why; }no line matching '$p'"; }
+    done
+    if [ $ok = 1 ]; then
+        passed=$((passed + 1)); echo "PASS guest $name"
+    else
+        failed=$((failed + 1)); echo "FAIL guest $name: $why (log: $log)"
+        tr -d '\r' < "$log" | grep -E "FAIL|crashed|PANIC|Test result" | head -20 | sed 's/^/    /'
+    fi
+done
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]
