@@ -112,3 +112,4 @@ debug: hypervisor guests
 
 clean:
 	rm -rf $(B)
+-include tests/bench/bench.mk

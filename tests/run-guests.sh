@@ -7,6 +7,8 @@
 # hypervisor says so in tests/guests/NAME/expect:
 #   status N          expected pvx-run exit status (1 = dom0 crashed)
 #   output REGEX      a line matching REGEX (grep -E) must appear
+# tests/guests/NAME/cmdline holds the guest's command line and
+# tests/guests/NAME/xen-cmdline extra hypervisor options, if the test needs them.
 # Logs go to build/test-logs/NAME.log. Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -30,6 +32,8 @@ for name in $names; do
     cmdline_file=tests/guests/$name/cmdline
     extra=()
     [ -f "$cmdline_file" ] && extra=(--cmdline "$(cat "$cmdline_file")")
+    xen_file=tests/guests/$name/xen-cmdline
+    [ -f "$xen_file" ] && extra+=(--xen-cmdline "console=com1 com1=115200 $(cat "$xen_file")")
     tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${extra[@]}" > "$log" 2>&1
     status=$?
     ok=1 why=""

@@ -4,7 +4,7 @@
  * One struct page_info per machine frame (mm.h). Free frames are chained
  * through page_info.next_free into a LIFO list; a frame leaves the list
  * zeroed, either for the hypervisor (owner DOMID_XEN_ID) or for a domain
- * (owner its id, holding the allocation reference PGC_allocated-style).
+ * (owner its id, holding the allocation reference, PGF_allocated).
  * Frames come back when their last general reference goes (put_page) or
  * when their dying owner is released wholesale.
  */

@@ -40,7 +40,7 @@ static struct domain *build_dom0(struct domain_start_state *start)
     struct domain *d = domain_create(0, pages + 1, true);   /* + shared_info */
     if (!d)
         panic("cannot create dom0");
-    d->has_io_privilege = true;
+    d->has_io_privilege = !hv_options.dom0_no_io_privilege;
     struct domain_build_params p = {
         .kernel = maddr_to_virt(km->start), .kernel_size = km->end - km->start,
         .initrd = rd ? maddr_to_virt(rd->start) : NULL, .initrd_size = rd ? rd->end - rd->start : 0,

@@ -7,6 +7,7 @@ struct hv_options {
     unsigned int com1_baud;      /* 0 = default */
     uint64_t dom0_mem_bytes;     /* 0 = default */
     bool noreboot;
+    bool dom0_no_io_privilege;   /* dom0_io_privilege=off: for tests of unprivileged rules */
     int loglvl;                  /* 0 none .. 4 all */
 };
 extern struct hv_options hv_options;
