@@ -101,9 +101,9 @@ all: hypervisor guests $(UNIT_TESTS) $(B)/abi/abi_test $(B)/abi/headers.ok
 test: all fuzz-build
 	@tests/run-all.sh
 
-# make run: boot pvx with the demo dom0 (guest-os replaces it later).
+# make run: boot pvx from a GRUB ISO with the demo dom0 (guest-os replaces it later).
 run: hypervisor guests
-	tools/pvx-run $(B)/guests/demo.elf --timeout 0 --cmdline "console=hvc0"
+	tools/pvx-run $(B)/guests/demo.elf --grub --timeout 0 --cmdline "console=hvc0"
 
 # make debug: QEMU waits for gdb; a second terminal runs gdb with the symbols.
 debug: hypervisor guests

@@ -9,14 +9,23 @@
 #   output REGEX      a line matching REGEX (grep -E) must appear
 # tests/guests/NAME/cmdline holds the guest's command line and
 # tests/guests/NAME/xen-cmdline extra hypervisor options, if the test needs them.
+# If tests/guests/NAME/also-via-grub exists, the guest runs a second time
+# booted through GRUB (Multiboot2) instead of QEMU's loader (Multiboot1).
 # Logs go to build/test-logs/NAME.log. Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 mkdir -p build/test-logs
 passed=0 failed=0
 names=${GUEST_TESTS:-$(ls build/guests/*.elf | xargs -n1 basename | sed 's/\.elf$//' | grep -v '^demo$')}
+runs=""
 for name in $names; do
-    log=build/test-logs/$name.log
+    runs="$runs $name"
+    [ -f "tests/guests/$name/also-via-grub" ] && runs="$runs $name@grub"
+done
+for run in $runs; do
+    name=${run%@grub} via=()
+    [ "$run" != "$name" ] && via=(--grub)
+    log=build/test-logs/${run/@/-}.log
     want_status=0 patterns=()
     expect=tests/guests/$name/expect
     if [ -f "$expect" ]; then
@@ -34,7 +43,7 @@ for name in $names; do
     [ -f "$cmdline_file" ] && extra=(--cmdline "$(cat "$cmdline_file")")
     xen_file=tests/guests/$name/xen-cmdline
     [ -f "$xen_file" ] && extra+=(--xen-cmdline "console=com1 com1=115200 $(cat "$xen_file")")
-    tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${extra[@]}" > "$log" 2>&1
+    tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${via[@]}" "${extra[@]}" > "$log" 2>&1
     status=$?
     ok=1 why=""
     [ "$status" = "$want_status" ] || { ok=0; why="exit status $status, expected $want_status"; }
@@ -42,9 +51,9 @@ for name in $names; do
         tr -d '\r' < "$log" | grep -Eq -- "$p" || { ok=0; why="${why:+$why; }no line matching '$p'"; }
     done
     if [ $ok = 1 ]; then
-        passed=$((passed + 1)); echo "PASS guest $name"
+        passed=$((passed + 1)); echo "PASS guest $run"
     else
-        failed=$((failed + 1)); echo "FAIL guest $name: $why (log: $log)"
+        failed=$((failed + 1)); echo "FAIL guest $run: $why (log: $log)"
         tr -d '\r' < "$log" | grep -E "FAIL|crashed|PANIC|Test result" | head -20 | sed 's/^/    /'
     fi
 done

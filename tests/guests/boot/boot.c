@@ -52,6 +52,8 @@ void test_main(void)
     CHECK(start_info->mfn_list < (unsigned long)start_info);
     CHECK(start_info->nr_pt_frames >= 4);        /* L3 + L2 + slot-3 L2 + L1 */
     CHECK_EQ(start_info->mod_len, 0);
+    /* tests/guests/boot/cmdline: the module's command line, file name removed. */
+    CHECK(memcmp(start_info->cmd_line, "hello world", 12) == 0);
     CHECK(start_info->shared_info % 4096 == 0);
     CHECK_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &(domid_t){ DOMID_SELF }),
              start_info->nr_pages + 1);          /* + shared_info */
