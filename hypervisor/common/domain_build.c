@@ -258,6 +258,12 @@ int domain_build(struct domain *d, const struct domain_build_params *p,
     rc = plan_layout(&info, p, &l, err, err_len);
     if (rc)
         return rc;
+    /* start_info.shared_info is a 32-bit machine address. */
+    if (d->shared_info_mfn >= (1ull << (32 - PAGE_SHIFT))) {
+        snprintf(err, err_len, "shared_info frame %llx is above 4 GiB",
+                 (unsigned long long)d->shared_info_mfn);
+        return -ENOMEM;
+    }
 
     static struct builder b;                   /* 8 KiB: keep it off the stack */
     b.d = d;

@@ -43,7 +43,10 @@ void paging_init(void)
     cpuid(0x80000001, &a, &b, &c, &d);
     if (d & (1u << 20))
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+    /* SMEP/SMAP would fault ring-1 guest kernels on their own user pages
+     * (ring 1 counts as supervisor); firmware should not have set them,
+     * but make sure. */
+    write_cr4((read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT) & ~(CR4_SMEP | CR4_SMAP));
 }
 
 struct phys_range { paddr_t start, end; };
@@ -122,13 +125,20 @@ void memory_init(void)
     memset(machine_to_phys, 0xff, m2p_nr_2m << 21);
 
     frame_table_init(maddr_to_virt(ft), nr_frames);
+    /* Hand frames to the allocator from the top down: it gives out the
+     * most recently added first, so domains get low memory first and the
+     * frames a 32-bit guest must be told about in 32-bit fields (its
+     * shared_info address) stay below 4 GiB while there is memory there. */
     unsigned long nr_ram = 0;
-    for (unsigned int i = 0; i < boot_info.nr_mmap; i++) {
+    for (int i = (int)boot_info.nr_mmap - 1; i >= 0; i--) {
         const struct boot_mmap_entry *e = &boot_info.mmap[i];
         if (e->type != 1)
             continue;
-        for (mfn_t mfn = ALIGN_UP(e->start, PAGE_SIZE) >> PAGE_SHIFT;
-             mfn < ((e->start + e->len) >> PAGE_SHIFT) && mfn < nr_frames; mfn++) {
+        mfn_t first = ALIGN_UP(e->start, PAGE_SIZE) >> PAGE_SHIFT;
+        mfn_t end = (e->start + e->len) >> PAGE_SHIFT;
+        if (end > nr_frames)
+            end = nr_frames;
+        for (mfn_t mfn = end; mfn-- > first;) {
             nr_ram++;
             paddr_t pa = mfn << PAGE_SHIFT;
             if (range_is_free(pa, pa + PAGE_SIZE))
