@@ -12,9 +12,11 @@ bool parse_size(const char *s, size_t len, uint64_t *bytes)
     uint64_t v = 0;
     size_t i = 0;
     for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-        if (v > (UINT64_MAX - 9) / 10)
+        uint64_t digit = (uint64_t)(s[i] - '0');
+        /* Exact bound: a fixed "- 9" refused 18446744073709551610..615. */
+        if (v > (UINT64_MAX - digit) / 10)
             return false;
-        v = v * 10 + (uint64_t)(s[i] - '0');
+        v = v * 10 + digit;
     }
     if (i == 0)
         return false;

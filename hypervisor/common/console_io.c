@@ -63,6 +63,10 @@ long do_console_io(uint32_t cmd, uint32_t count, uint32_t buf)
     case CONSOLEIO_read:
         if (!d->is_privileged)
             return -EPERM;
+        /* As Xen: the result is a byte count or -errno, so a count that
+         * would not fit a non-negative int is refused. */
+        if (count > INT32_MAX)
+            return -E2BIG;
         return console_read(count, buf);
     default:
         return -ENOSYS;

@@ -65,7 +65,11 @@ long do_xen_version(uint32_t cmd, uint32_t arg)
         xen_feature_info_t fi;
         if (copy_from_guest(&fi, arg, sizeof(fi)))
             return -EFAULT;
-        fi.submap = fi.submap_idx == 0 ? feature_submap0(current->domain) : 0;
+        /* Xen 4.17 has one submap and answers -EINVAL for any other index
+         * (Linux stops asking at the first error). */
+        if (fi.submap_idx != 0)
+            return -EINVAL;
+        fi.submap = feature_submap0(current->domain);
         return copy_to_guest(arg, &fi, sizeof(fi));
     }
     case XENVER_pagesize:

@@ -1,7 +1,8 @@
 /* pvx: vm_assist. The assists pvx provides are the ones whose behaviour it
  * already has: pae_extended_cr3 (L3 tables anywhere) and
  * architectural_iopl. Others (4gb_segments, writable_pagetables) answer
- * -EINVAL, as Xen does for assists it does not offer. */
+ * -EINVAL, as Xen does for assists it does not offer; the type is checked
+ * before the command, which is -ENOSYS if unknown (Xen's order). */
 #include <pvx/errno.h>
 #include <pvx/domain.h>
 #include <pvx/hypercall.h>
@@ -25,6 +26,6 @@ long do_vm_assist(uint32_t cmd, uint32_t type)
         d->vm_assist &= ~(1ul << type);
         return 0;
     default:
-        return -EINVAL;
+        return -ENOSYS;     /* as Xen: a good type with an unknown command */
     }
 }

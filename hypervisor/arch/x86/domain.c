@@ -91,9 +91,10 @@ __attribute__((noreturn)) static void machine_power_off(unsigned int status)
 /* arch_domain_stopped: with only dom0 running, its end is the machine's. */
 void arch_domain_stopped(struct domain *d)
 {
+    /* A watchdog expiry is a failure, not a clean stop; soft_reset restarts. */
     unsigned int status = d->state == DOMAIN_CRASHED ? 1
-        : d->shutdown_code == SHUTDOWN_reboot ? 3
-        : d->shutdown_code == SHUTDOWN_crash ? 1 : 0;
+        : d->shutdown_code == SHUTDOWN_crash || d->shutdown_code == SHUTDOWN_watchdog ? 1
+        : d->shutdown_code == SHUTDOWN_reboot || d->shutdown_code == SHUTDOWN_soft_reset ? 3 : 0;
     unsigned long before = frame_alloc_free_count();
     domid_t id = d->domain_id;
     domain_destroy(d);
