@@ -65,7 +65,9 @@ GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno
                 -isystem $(shell $(HOSTCC) -print-file-name=include) -fno-pic -fno-pie \
                 -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables \
                 -mno-sse -mno-mmx -Iinclude -Itests/guests/lib
-GUEST_LIB_OBJS := $(B)/guests/lib/start.o $(B)/guests/lib/runtime.o
+# The runtime: every .c/.S in tests/guests/lib (their base names must differ).
+GUEST_LIB_OBJS := $(patsubst tests/guests/lib/%,$(B)/guests/lib/%.o,$(basename $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)))
+.SECONDARY: $(GUEST_LIB_OBJS)      # built by a pattern rule; make must not delete them
 GUEST_NAMES := $(notdir $(patsubst %/,%,$(filter-out tests/guests/lib/,$(wildcard tests/guests/*/))))
 GUEST_ELFS := $(patsubst %,$(B)/guests/%.elf,$(GUEST_NAMES))
 

@@ -22,11 +22,23 @@
 #define LDT_L1_FIRST 16     /* per-vCPU L1 slots 16..31 map the LDT */
 #define DESC_FRAME_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
-/* Type every frame in mfns[] as a descriptor frame of d; all or nothing. */
-static int get_desc_frames(struct domain *d, const mfn_t *mfns, unsigned int n)
+/* Print why a guest request was refused (naming the domain) and return err. */
+#define refuse(d, err, fmt, ...) \
+    (printk("d%u: " fmt "\n", (unsigned int)(d)->domain_id, ##__VA_ARGS__), (err))
+
+/* Type every frame in mfns[] as a descriptor frame of d; all or nothing.
+ * (A frame refused for its type or contents was reported by page_type.c.) */
+static int get_desc_frames(struct domain *d, const mfn_t *mfns, unsigned int n, const char *op)
 {
     for (unsigned int i = 0; i < n; i++) {
-        if (!mfn_valid(mfns[i]) || get_page_and_type(mfns[i], d, PGT_seg_desc) != 0) {
+        int rc = mfn_valid(mfns[i]) ? get_page_and_type(mfns[i], d, PGT_seg_desc) : -EINVAL;
+        if (rc) {
+            if (!mfn_valid(mfns[i]))
+                printk("d%u: %s: frame 0x%lx does not exist\n", d->domain_id, op,
+                       (unsigned long)mfns[i]);
+            else if (rc == -EPERM)
+                printk("d%u: %s: frame 0x%lx is not the domain's\n", d->domain_id, op,
+                       (unsigned long)mfns[i]);
             while (i--)
                 put_page_and_type(mfns[i]);
             return -EINVAL;
@@ -55,7 +67,8 @@ long do_set_gdt(uint32_t frames, uint32_t entries)
     struct vcpu *v = current;
     struct arch_vcpu *a = v->arch;
     if (entries > FIRST_RESERVED_GDT_ENTRY)
-        return -EINVAL;
+        return refuse(v->domain, -EINVAL, "set_gdt: %u entries, at most %u",
+                      entries, FIRST_RESERVED_GDT_ENTRY);
     unsigned int n = (entries + 511) / 512;
     uint32_t list[NR_GUEST_GDT_FRAMES];
     mfn_t mfns[NR_GUEST_GDT_FRAMES];
@@ -63,7 +76,7 @@ long do_set_gdt(uint32_t frames, uint32_t entries)
         return -EFAULT;
     for (unsigned int i = 0; i < n; i++)
         mfns[i] = list[i];
-    if (get_desc_frames(v->domain, mfns, n))
+    if (get_desc_frames(v->domain, mfns, n, "set_gdt"))
         return -EINVAL;
     put_desc_frames(a->gdt_frames, a->nr_gdt_frames);
     memcpy(a->gdt_frames, mfns, n * sizeof(mfn_t));
@@ -83,10 +96,14 @@ long do_update_descriptor(uint32_t ma_lo, uint32_t ma_hi, uint32_t desc_lo, uint
     paddr_t ma = ((paddr_t)ma_hi << 32) | ma_lo;
     uint64_t desc = ((uint64_t)desc_hi << 32) | desc_lo;
     mfn_t mfn = ma >> PAGE_SHIFT;
-    if ((ma & 7) || !mfn_valid(mfn) || !descriptor_is_safe(desc))
-        return -EINVAL;
+    if ((ma & 7) || !mfn_valid(mfn))
+        return refuse(d, -EINVAL, "update_descriptor: bad address 0x%llx", (unsigned long long)ma);
+    if (!descriptor_is_safe(desc))
+        return refuse(d, -EINVAL, "update_descriptor: descriptor 0x%llx is not safe",
+                      (unsigned long long)desc);
     if (!get_page(mfn, d))
-        return -EINVAL;
+        return refuse(d, -EINVAL, "update_descriptor: frame 0x%lx is not the domain's",
+                      (unsigned long)mfn);
     /* A live descriptor frame keeps its type; anything else must be
      * writable (not a page table). */
     enum page_type t = frame_table[mfn].type == PGT_seg_desc && frame_table[mfn].type_count
@@ -113,15 +130,16 @@ int arch_set_ldt(struct vcpu *v, guest_va_t base, unsigned int nr_ents)
         return -EINVAL;
     for (unsigned int i = 0; i < n; i++) {
         paddr_t pte_maddr;
-        if (guest_va_to_l1e_maddr(v, base + i * PAGE_SIZE, &pte_maddr) != 0)
-            return -EINVAL;
-        intpte_t pte = *(intpte_t *)((uint8_t *)arch_mfn_to_virt(pte_maddr >> PAGE_SHIFT) +
-                                     (pte_maddr & (PAGE_SIZE - 1)));
+        intpte_t pte = 0;
+        if (guest_va_to_l1e_maddr(v, base + i * PAGE_SIZE, &pte_maddr) == 0)
+            pte = *(intpte_t *)((uint8_t *)arch_mfn_to_virt(pte_maddr >> PAGE_SHIFT) +
+                                (pte_maddr & (PAGE_SIZE - 1)));
         if (!(pte & _PAGE_PRESENT))
-            return -EINVAL;
+            return refuse(v->domain, -EINVAL, "set_ldt: page at 0x%x is not mapped",
+                          base + i * PAGE_SIZE);
         mfns[i] = (pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
     }
-    if (get_desc_frames(v->domain, mfns, n))
+    if (get_desc_frames(v->domain, mfns, n, "set_ldt"))
         return -EINVAL;
     put_desc_frames(a->ldt_frames, a->nr_ldt_frames);
     memcpy(a->ldt_frames, mfns, n * sizeof(mfn_t));

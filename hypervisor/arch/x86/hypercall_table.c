@@ -1,7 +1,7 @@
 /*
- * pvx: the hypercall dispatch array, generated from include/hypercalls.def.
- * entry.S indexes it with the guest's eax after a bounds check; every slot
- * not in the table answers -ENOSYS.
+ * pvx: the hypercall dispatch arrays, generated from include/hypercalls.def.
+ * entry.S indexes hypercall_entry_table with the guest's eax after a bounds
+ * check; every slot not in the table answers -ENOSYS.
  */
 #include <pvx/errno.h>
 #include <pvx/hypercall.h>
@@ -37,6 +37,22 @@ static long hc_not_implemented(U uint64_t a1, U uint64_t a2, U uint64_t a3,
 const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     [0 ... NR_HYPERCALLS - 1] = hc_not_implemented,
 #define HYPERCALL(nr, name, nargs, params, args, errors) [nr] = hc_##name,
+#include <hypercalls.def>
+#undef HYPERCALL
+};
+
+/*
+ * What entry.S calls: the handlers themselves, without the adapters (a
+ * cross-page jump each, which QEMU's TCG cannot chain). Every handler is
+ * `long do_<name>(uint32_t ...)`, and the x86-64 calling convention lets
+ * entry.S call it with six 64-bit registers: a 32-bit parameter uses the
+ * low half of its register (the upper half is undefined by the ABI) and
+ * the registers past its arity are ignored. C code calls through the typed
+ * adapters above.
+ */
+const void *const hypercall_entry_table[NR_HYPERCALLS] = {
+    [0 ... NR_HYPERCALLS - 1] = hc_not_implemented,
+#define HYPERCALL(nr, name, nargs, params, args, errors) [nr] = do_##name,
 #include <hypercalls.def>
 #undef HYPERCALL
 };

@@ -81,14 +81,20 @@ void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
 {
     struct arch_vcpu *a = v->arch;
     const struct guest_trap *t = &a->traps[vec];
-    if (t->cs == 0)
+    /* Any null selector (0-3) means no handler, as Xen's null_trap_bounce:
+     * an RPL-3 null CS would otherwise reach the iretq and be refused there. */
+    if ((t->cs & ~3u) == 0)
         domain_crash(v->domain, "no handler for trap %u (%s) at eip %08x", vec,
                      vec < 32 && exception_names[vec] ? exception_names[vec] : "int n",
                      resume_eip);
     struct vcpu_info *vi = a->vcpu_info;
     uint32_t frame[7], n = 0;
     uint32_t esp = (uint32_t)regs->rsp, ss = (uint32_t)regs->ss;
-    if (regs_ring(regs) == 3) {
+    /* Any ring but the kernel's (3, or 2 through a guest GDT segment) gets
+     * the kernel stack, as in Xen (compat_create_bounce_frame tests cs & 2):
+     * staying on a ring-2 stack would hand the handler a ring-2 ss. */
+    bool outer = regs_ring(regs) >= 2;
+    if (outer) {
         esp = a->kernel_sp;
         ss = a->kernel_ss;
     }
@@ -96,7 +102,7 @@ void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
     uint32_t eflags = (uint32_t)regs->rflags & ~X86_EFLAGS_IF;
     if (!vi->evtchn_upcall_mask)
         eflags |= X86_EFLAGS_IF;
-    if (regs_ring(regs) == 3) {
+    if (outer) {
         frame[n++] = (uint32_t)regs->ss;
         frame[n++] = (uint32_t)regs->rsp;
     }
@@ -181,7 +187,10 @@ static void guest_gp_fault(struct vcpu *v, struct cpu_regs *regs)
     if (fetched && insn[0] == 0xCD) {
         unsigned int n = insn[1];
         const struct guest_trap *t = &v->arch->traps[n];
-        if (t->cs && ring <= t->dpl) {
+        /* The DPL alone decides, as in Xen (permit_softint): a cleared
+         * entry has DPL 0; a permitted entry with a null CS crashes the
+         * domain in bounce_to_guest like any bounce to no handler. */
+        if (ring <= t->dpl) {
             bounce_to_guest(v, regs, n, false, 0, eip + 2);
             return;
         }
@@ -237,6 +246,15 @@ void handle_trap(struct cpu_regs *regs)
         break;
     case TRAP_page_fault:
         guest_page_fault(v, regs);
+        break;
+    case TRAP_no_device:
+        /* Only the guest's virtual CR0.TS (fpu_taskswitch) makes #NM. As in
+         * Xen (do_device_not_available), delivering it clears that TS, so
+         * the handler's retry of the FPU instruction runs instead of
+         * faulting for ever; a handler that also does clts sees no change. */
+        v->arch->fpu_ts = false;
+        write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
+        bounce_to_guest(v, regs, vec, false, 0, (guest_va_t)regs->rip);
         break;
     case TRAP_nmi:
         printk("NMI while d%u ran\n", v->domain->domain_id);
