@@ -83,6 +83,11 @@ static void apply_option(const char *opt, size_t len)
             hv_options.dom0_no_io_privilege = is(val, val_len, "off");
         else
             printk("dom0_io_privilege=%.*s: expected on or off, ignored\n", (int)val_len, val);
+    } else if (is(opt, name_len, "bench_gate")) {
+        if (is(val, val_len, "off") || is(val, val_len, "on"))
+            hv_options.bench_gate = is(val, val_len, "on");
+        else
+            printk("bench_gate=%.*s: expected on or off, ignored\n", (int)val_len, val);
     } else if (is(opt, name_len, "noreboot")) {
         hv_options.noreboot = true;
     } else {

@@ -7,7 +7,8 @@ struct hv_options {
     unsigned int com1_baud;      /* 0 = default */
     uint64_t dom0_mem_bytes;     /* 0 = default */
     bool noreboot;
-    bool dom0_no_io_privilege;   /* dom0_io_privilege=off: for tests of unprivileged rules */
+    bool dom0_no_io_privilege;
+    bool bench_gate;             /* bench_gate=on: IDT vector 0x83 is a bare iretq (make bench) */   /* dom0_io_privilege=off: for tests of unprivileged rules */
     int loglvl;                  /* 0 none .. 4 all */
 };
 extern struct hv_options hv_options;
