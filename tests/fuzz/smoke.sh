@@ -7,7 +7,9 @@ secs=${FUZZ_SMOKE_SECONDS:-20} passed=0 failed=0
 for f in build/fuzz/*_fuzz; do
     name=$(basename "$f")
     mkdir -p "build/fuzz/corpus/$name"
-    if "$f" -max_total_time="$secs" -artifact_prefix="build/fuzz/$name-" "build/fuzz/corpus/$name" \
+    seeds=()
+    [ -d "tests/fuzz/seeds/$name" ] && seeds=("tests/fuzz/seeds/$name")
+    if "$f" -max_total_time="$secs" -artifact_prefix="build/fuzz/$name-" "build/fuzz/corpus/$name" "${seeds[@]}" \
         > "build/fuzz/$name.log" 2>&1; then
         passed=$((passed + 1)); echo "PASS fuzz $name ($(grep -o 'Done [0-9]* runs' "build/fuzz/$name.log"))"
     else
