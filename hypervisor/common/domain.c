@@ -38,8 +38,11 @@ struct domain *domain_create(domid_t id, unsigned long max_pages, bool privilege
     d->max_pages = max_pages;
     d->state = DOMAIN_RUNNING;
     d->vcpu0 = v;
+    d->weight = 256;
+    snprintf(d->name, sizeof(d->name), "d%u", id);
     v->domain = d;
     v->guest_table = INVALID_MFN;
+    v->runstate = RUNSTATE_offline;
     domain_used[id] = true;
 
     if (alloc_shared_info_frame(d) == INVALID_MFN) {
@@ -49,6 +52,7 @@ struct domain *domain_create(domid_t id, unsigned long max_pages, bool privilege
     struct shared_info *si = arch_mfn_to_virt(d->shared_info_mfn);
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         si->vcpu_info[i].evtchn_upcall_mask = 1;
+    evtchn_domain_init(d);
     if (arch_vcpu_create(v) != 0) {
         release_domain_frames(d);
         domain_used[id] = false;
@@ -75,6 +79,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 /* domain_destroy: see pvx/domain.h. */
 void domain_destroy(struct domain *d)
 {
+    evtchn_domain_destroy(d);
     arch_vcpu_destroy(d->vcpu0);
     d->vcpu0->guest_table = INVALID_MFN;
     release_domain_frames(d);

@@ -70,7 +70,10 @@ void arch_guest_table_changed(struct vcpu *v)
 /* vcpu_load_context: see asm/vcpu.h. */
 void vcpu_load_context(struct vcpu *v)
 {
+    extern struct vcpu_info *current_vcpu_info;
     current = v;
+    current_vcpu_info = v->arch->vcpu_info;
+    v->runstate = RUNSTATE_running;
     write_cr3(v->arch->l4_mfn << PAGE_SHIFT);
     ldt_load(v->arch->ldt_ents);
     write_cr0(v->arch->fpu_ts ? read_cr0() | CR0_TS : read_cr0() & ~(uint64_t)CR0_TS);

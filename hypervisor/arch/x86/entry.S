@@ -22,6 +22,7 @@
 #define REGS_RAX 14*8
 #define REGS_VECTOR 15*8
 #define REGS_ERROR 16*8
+#define REGS_CS 18*8
 
 .macro SAVE_ALL
         pushq %rax
@@ -96,6 +97,9 @@ hypercall_entry:
         call *hypercall_entry_table(,%rax,8)
         cmpb $0, work_pending(%rip)
         jne hypercall_pending_work
+        movq current_vcpu_info(%rip), %rdx
+        cmpw $1, (%rdx)                 /* upcall pending (byte 0) and unmasked (byte 1)? */
+        je hypercall_pending_work
         movq REGS_RBP(%rsp), %rbp
         movq REGS_RDI(%rsp), %rdi
         movq REGS_RSI(%rsp), %rsi
@@ -111,11 +115,19 @@ hypercall_pending_work:
         movq %rax, REGS_RAX(%rsp)
         jmp do_pending_work
 
+/* The way out for every other entry. Work (a reschedule, an event upcall)
+ * is only done on the way back to a guest, never when a fault inside the
+ * hypervisor (a guest-access fixup) returns to hypervisor code. */
         .globl restore_all_guest
 restore_all_guest:
+        testb $3, REGS_CS(%rsp)
+        jz 3f
         cmpb $0, work_pending(%rip)
         jne do_pending_work
-        RESTORE_ALL
+        movq current_vcpu_info(%rip), %rax
+        cmpw $1, (%rax)                 /* upcall pending and unmasked? */
+        je do_pending_work
+3:      RESTORE_ALL
         addq $16, %rsp
 1:      iretq
         .pushsection .ex_table, "a"

@@ -75,18 +75,13 @@ static void hypervisor_fault(struct cpu_regs *regs)
     panic("fault in hypervisor");
 }
 
-/* bounce_to_guest: see asm/traps.h. */
-void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
-                     bool has_error, uint32_t error_code, guest_va_t resume_eip)
+/* Write Xen's bounce frame on the guest kernel stack and point regs at
+ * cs:eip. what names the bounce for a crash message. */
+static void bounce_frame(struct vcpu *v, struct cpu_regs *regs, uint16_t cs, uint32_t eip,
+                         bool mask_events, bool has_error, uint32_t error_code,
+                         guest_va_t resume_eip, const char *what)
 {
     struct arch_vcpu *a = v->arch;
-    const struct guest_trap *t = &a->traps[vec];
-    /* Any null selector (0-3) means no handler, as Xen's null_trap_bounce:
-     * an RPL-3 null CS would otherwise reach the iretq and be refused there. */
-    if ((t->cs & ~3u) == 0)
-        domain_crash(v->domain, "no handler for trap %u (%s) at eip %08x", vec,
-                     vec < 32 && exception_names[vec] ? exception_names[vec] : "int n",
-                     resume_eip);
     struct vcpu_info *vi = a->vcpu_info;
     uint32_t frame[7], n = 0;
     uint32_t esp = (uint32_t)regs->rsp, ss = (uint32_t)regs->ss;
@@ -117,15 +112,38 @@ void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
         mem[i] = frame[n - 1 - i];
     esp -= n * 4;
     if (copy_to_guest(esp, mem, n * 4))
-        domain_crash(v->domain, "fault while bouncing trap %u to the guest stack at %08x", vec, esp);
-    if (t->mask_events)
+        domain_crash(v->domain, "fault while bouncing %s to the guest stack at %08x", what, esp);
+    if (mask_events)
         vi->evtchn_upcall_mask = 1;
     regs->rsp = esp;
     regs->ss = ss;
-    regs->cs = t->cs;
-    regs->rip = t->eip;
+    regs->cs = cs;
+    regs->rip = eip;
     regs->rflags = (regs->rflags & ~(X86_EFLAGS_TF | X86_EFLAGS_VM | X86_EFLAGS_RF |
                                      X86_EFLAGS_NT | X86_EFLAGS_AC)) | X86_EFLAGS_IF;
+}
+
+/* bounce_to_guest: see asm/traps.h. */
+void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
+                     bool has_error, uint32_t error_code, guest_va_t resume_eip)
+{
+    const struct guest_trap *t = &v->arch->traps[vec];
+    /* Any null selector (0-3) means no handler, as Xen's null_trap_bounce:
+     * an RPL-3 null CS would otherwise reach the iretq and be refused there. */
+    if ((t->cs & ~3u) == 0)
+        domain_crash(v->domain, "no handler for trap %u (%s) at eip %08x", vec,
+                     vec < 32 && exception_names[vec] ? exception_names[vec] : "int n",
+                     resume_eip);
+    char what[16];
+    snprintf(what, sizeof(what), "trap %u", vec);
+    bounce_frame(v, regs, t->cs, t->eip, t->mask_events, has_error, error_code, resume_eip, what);
+}
+
+/* bounce_to_callback: see asm/traps.h. */
+void bounce_to_callback(struct vcpu *v, struct cpu_regs *regs, const struct guest_callback *cb)
+{
+    bounce_frame(v, regs, cb->cs, cb->eip, cb->mask_events, false, 0, (guest_va_t)regs->rip,
+                 "an event upcall");
 }
 
 /* Guest-visible CR0: TS is the virtual one. */
@@ -271,12 +289,6 @@ void handle_spurious(struct cpu_regs *regs)
     (void)regs;
 }
 
-/* Work flagged for the return to a guest (nothing yet: events come later). */
-void handle_pending_work(struct cpu_regs *regs)
-{
-    (void)regs;
-    work_pending = 0;
-}
 
 /* arch_panic_halt: see pvx/arch.h. Tell QEMU's debug-exit device, then halt. */
 void arch_panic_halt(void)

@@ -11,6 +11,9 @@
 #define PVX_DOMAIN_H
 
 #include <pvx/types.h>
+#include <pvx/event.h>
+#include <pvx/timer.h>
+#include <pvx/sched.h>
 
 #define MAX_DOMAINS 64
 #define DOMID_SELF_ID 0x7FF0
@@ -27,6 +30,25 @@ struct vcpu {
     struct arch_vcpu *arch;   /* registers etc.; NULL in host builds */
     bool in_multicall;        /* a multicall is dispatching this vCPU's calls */
     bool multicall_stop;      /* an iret ran inside the multicall: end it */
+
+    /* Scheduling (common/sched_credit.c policy, arch/x86/schedule.c mechanism). */
+    enum runstate runstate;
+    unsigned int pause_count; /* > 0: not runnable whatever its state */
+    s_time_t state_entry;     /* when runstate last changed */
+    s_time_t cpu_time;        /* total time run */
+    int credit;               /* credit scheduler: remaining credit (us) */
+    bool parked;              /* over its cap until the next accounting period */
+    struct vcpu *runq_next;   /* run queue link */
+    bool on_runq;
+
+    /* SCHEDOP_poll: ports waited on (blocked with poll_count > 0). */
+    unsigned int poll_count;
+    uint16_t poll_ports[8];
+
+    /* Timers (common/vcpu_timer.c): set_timer_op / VCPUOP singleshot, periodic VIRQ_TIMER. */
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    s_time_t periodic_period; /* 0 = stopped */
 };
 
 enum domain_state {
@@ -46,6 +68,13 @@ struct domain {
     mfn_t shared_info_mfn;
     unsigned long vm_assist;  /* bitmap of enabled VMASST_TYPE_* */
     struct vcpu *vcpu0;
+    char name[32];            /* from the boot module line (name=), "d<N>" if none */
+    unsigned int weight;      /* credit scheduler weight (default 256) */
+    unsigned int cap;         /* percent of one CPU, 0 = no cap */
+    /* Event channels (common/event_channel.c). */
+    struct evtchn evtchn[EVTCHN_MAX_PORTS];
+    uint16_t virq_to_port[EVTCHN_NR_VIRQS];
+    unsigned int max_evtchn_port;    /* ports above this are refused (-ENOSPC) */
 };
 
 /* The vCPU whose hypercall or trap is being handled. */

@@ -29,6 +29,10 @@
  * if there is no handler or the frame cannot be written. */
 void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
                      bool has_error, uint32_t error_code, guest_va_t resume_eip);
+/* Enter callback cb (the event upcall) as if interrupted at regs->rip:
+ * Xen's frame without an error code. Crashes the domain if the frame
+ * cannot be written. */
+void bounce_to_callback(struct vcpu *v, struct cpu_regs *regs, const struct guest_callback *cb);
 /* Set by code that needs work done before the next return to a guest. */
 extern volatile uint8_t work_pending;
 
