@@ -6,6 +6,7 @@
 #include <pvx/domain.h>
 #include <pvx/guest_access.h>
 #include <pvx/hypercall.h>
+#include <pvx/console.h>
 #include <public/xen.h>
 
 #define CONSOLE_CHUNK 128
@@ -13,21 +14,12 @@
 /* Print count bytes from guest buffer buf, chunk by chunk. */
 static long console_write(struct domain *d, uint32_t count, uint32_t buf)
 {
-    static bool at_line_start = true;
     char chunk[CONSOLE_CHUNK];
     while (count) {
         uint32_t n = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
         if (copy_from_guest(chunk, buf, n))
             return -EFAULT;
-        for (uint32_t i = 0; i < n; i++) {
-            if (d->domain_id != 0 && at_line_start) {
-                char prefix[12];
-                int len = snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
-                arch_console_write(prefix, (size_t)len);
-            }
-            arch_console_write(&chunk[i], 1);
-            at_line_start = chunk[i] == '\n';
-        }
+        console_domain_write(d, chunk, n);
         buf += n;
         count -= n;
     }

@@ -43,6 +43,8 @@ struct domain *domain_create(domid_t id, unsigned long max_pages, bool privilege
     v->domain = d;
     v->guest_table = INVALID_MFN;
     v->runstate = RUNSTATE_offline;
+    d->console_mfn = INVALID_MFN;
+    d->store_mfn = INVALID_MFN;
     domain_used[id] = true;
 
     if (alloc_shared_info_frame(d) == INVALID_MFN) {

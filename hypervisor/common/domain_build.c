@@ -211,6 +211,23 @@ static mfn_t build_page_tables(struct builder *b, const struct domain_layout *l)
     return l3_mfn;
 }
 
+/* The store and console pages are written by the hypervisor (and later
+ * by dom0's backends): each keeps a writable type reference for the
+ * domain's life, so the guest cannot make it a page table under us. */
+static int claim_ring_pages(struct builder *b, const struct domain_layout *l, char *err, size_t err_len)
+{
+    mfn_t store = pfn_to_mfn(b, (l->store_va - b->virt_base) >> PAGE_SHIFT);
+    mfn_t console = pfn_to_mfn(b, (l->console_va - b->virt_base) >> PAGE_SHIFT);
+    if (get_page_and_type(store, b->d, PGT_writable) != 0 ||
+        get_page_and_type(console, b->d, PGT_writable) != 0) {
+        snprintf(err, err_len, "cannot claim the store and console pages");
+        return -EINVAL;
+    }
+    b->d->store_mfn = store;
+    b->d->console_mfn = b->d->is_privileged ? INVALID_MFN : console;
+    return 0;
+}
+
 /* Fill start_info (see the ABI facts, section 3). */
 static void write_start_info(struct builder *b, const struct domain_layout *l,
                              const struct domain_build_params *p)
@@ -221,9 +238,12 @@ static void write_start_info(struct builder *b, const struct domain_layout *l,
     si->nr_pages = (uint32_t)b->nr_pages;
     si->shared_info = (uint32_t)(b->d->shared_info_mfn << PAGE_SHIFT);
     si->flags = b->d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
-    si->store_mfn = (uint32_t)pfn_to_mfn(b, (l->store_va - b->virt_base) >> PAGE_SHIFT);
-    if (!b->d->is_privileged)
-        si->console.domU.mfn = (uint32_t)pfn_to_mfn(b, (l->console_va - b->virt_base) >> PAGE_SHIFT);
+    si->store_mfn = (uint32_t)b->d->store_mfn;
+    si->store_evtchn = p->store_port;
+    if (!b->d->is_privileged) {
+        si->console.domU.mfn = (uint32_t)b->d->console_mfn;
+        si->console.domU.evtchn = p->console_port;
+    }
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_frames;
     si->mfn_list = l->p2m_start;
@@ -283,6 +303,9 @@ int domain_build(struct domain *d, const struct domain_build_params *p,
         write_guest(&b, l.initrd_start, p->initrd, (uint32_t)p->initrd_size);
     if (info.has_hypercall_page)
         hypercall_page_fill(va_ptr(&b, info.hypercall_page_va));
+    rc = claim_ring_pages(&b, &l, err, err_len);
+    if (rc)
+        return rc;
     write_start_info(&b, &l, p);
     mfn_t l3 = build_page_tables(&b, &l);
 

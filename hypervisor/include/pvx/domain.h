@@ -75,6 +75,13 @@ struct domain {
     struct evtchn evtchn[EVTCHN_MAX_PORTS];
     uint16_t virq_to_port[EVTCHN_NR_VIRQS];
     unsigned int max_evtchn_port;    /* ports above this are refused (-ENOSPC) */
+    /* PV console ring (domUs) and store page, from start_info. */
+    mfn_t console_mfn;        /* INVALID_MFN for dom0 (it uses console_io) */
+    unsigned int console_port;
+    mfn_t store_mfn;
+    unsigned int store_port;
+    char console_line[160];   /* output not yet ended by a newline */
+    unsigned int console_line_len;
 };
 
 /* The vCPU whose hypercall or trap is being handled. */

@@ -12,6 +12,8 @@ struct domain_build_params {
     size_t initrd_size;
     const char *cmdline;       /* guest command line (truncated to 1023 bytes) */
     unsigned long nr_pages;    /* memory to give the domain */
+    unsigned int console_port; /* domUs: event channels already allocated for */
+    unsigned int store_port;   /* the console ring and the store (start_info) */
 };
 
 /* Where the vCPU starts (Xen's start-of-day registers). */
@@ -36,6 +38,9 @@ int domain_build(struct domain *d, const struct domain_build_params *p,
                  struct domain_start_state *start, struct domain_layout *layout,
                  char *err, size_t err_len);
 
+/* Make d's start-of-day console ring and store pages usable by the
+ * hypervisor: they hold a writable type reference for the domain's life, so
+ * the guest can never turn them into page tables. */
 /* Fill a hypercall page (x86_32: mov $nr,%eax; int $0x82; ret; iret entry special). */
 void hypercall_page_fill(uint8_t *page);
 

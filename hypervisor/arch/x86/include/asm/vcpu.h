@@ -36,10 +36,22 @@ struct arch_vcpu {
     bool multicall_preempted;    /* an iret ran inside a multicall */
     struct vcpu_info *vcpu_info; /* this vCPU's slot in shared_info */
     uint64_t debugreg[8];
+    /* Saved while the vCPU is not running (arch/x86/schedule.c). */
+    struct cpu_regs saved_regs;
+    uint16_t ds, es, fs, gs;
+    bool fpu_initialised;
+    uint8_t fpu_state[512] __attribute__((aligned(16)));   /* fxsave64 image */
 };
 
 /* Load v's address space (L4 with v's guest L3 in slot 0) and descriptors. */
 void vcpu_load_context(struct vcpu *v);
+/* Pick the next vCPU and switch to it (or idle). Never returns: the
+ * hypervisor stack restarts in the return-to-guest path or the idle loop. */
+__attribute__((noreturn)) void schedule(void);
+/* Block the running vCPU; it resumes with hypercall result rc. Never returns. */
+__attribute__((noreturn)) void vcpu_block_current(long rc);
+/* The running vCPU's domain is being destroyed: forget it unsaved. */
+void schedule_forget_current(void);
 /* Crash v's domain: print reason and registers, release its frames, and
  * schedule something else (never returns to the guest). */
 __attribute__((noreturn)) void domain_crash(struct domain *d, const char *fmt, ...)

@@ -1,0 +1,89 @@
+/*
+ * pvx: guest output on the hypervisor console. dom0's output (console_io)
+ * goes out as it is; every other domain's is cut into lines, each prefixed
+ * "(dN) ", so domains running side by side stay readable. Until dom0 has a
+ * console backend, the hypervisor also drains each domU's PV console ring
+ * (start_info.console.domU): on the guest's notification and from a
+ * periodic timer, so a guest that waits for the ring to empty never waits
+ * forever.
+ */
+#include <pvx/lib.h>
+#include <pvx/arch.h>
+#include <pvx/domain.h>
+#include <pvx/console.h>
+#include <pvx/event.h>
+#include <public/xen.h>
+#include <public/io/console.h>
+
+/* Print d's pending partial line (with its prefix) and empty it. */
+static void flush_line(struct domain *d)
+{
+    char prefix[16];
+    int n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->domain_id);
+    arch_console_write(prefix, (size_t)n);
+    arch_console_write(d->console_line, d->console_line_len);
+    d->console_line_len = 0;
+}
+
+/* console_domain_write: see pvx/console.h. */
+void console_domain_write(struct domain *d, const char *buf, size_t len)
+{
+    if (d->domain_id == 0) {
+        arch_console_write(buf, len);
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        d->console_line[d->console_line_len++] = buf[i];
+        if (buf[i] == '\n' || d->console_line_len == sizeof(d->console_line) - 1) {
+            if (buf[i] != '\n')
+                d->console_line[d->console_line_len++] = '\n';
+            flush_line(d);
+        }
+    }
+}
+
+/* console_domain_flush: see pvx/console.h. */
+void console_domain_flush(struct domain *d)
+{
+    if (d->console_line_len) {
+        d->console_line[d->console_line_len++] = '\n';
+        flush_line(d);
+    }
+}
+
+/* console_ring_drain: see pvx/console.h. The indexes are the guest's to
+ * write: read them once, mask every index into the ring, and never trust
+ * prod - cons to be sane. */
+void console_ring_drain(struct domain *d)
+{
+    if (d->console_mfn == INVALID_MFN)
+        return;
+    struct xencons_interface *ring = arch_mfn_to_virt(d->console_mfn);
+    XENCONS_RING_IDX cons = __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE);
+    XENCONS_RING_IDX prod = __atomic_load_n(&ring->out_prod, __ATOMIC_ACQUIRE);
+    uint32_t avail = prod - cons;
+    if (avail == 0)
+        return;
+    if (avail > sizeof(ring->out))
+        avail = sizeof(ring->out);       /* a confused guest: take one ring's worth */
+    char chunk[64];
+    while (avail) {
+        uint32_t n = 0;
+        while (n < sizeof(chunk) && n < avail) {
+            chunk[n] = ring->out[(cons + n) % sizeof(ring->out)];
+            n++;
+        }
+        console_domain_write(d, chunk, n);
+        cons += n;
+        avail -= n;
+    }
+    __atomic_store_n(&ring->out_cons, cons, __ATOMIC_RELEASE);
+    evtchn_set_pending(d, d->console_port);   /* tell the guest there is room */
+}
+
+/* Event channel handler: the guest notified its console port. */
+void console_ring_notify(struct domain *d, unsigned int port)
+{
+    (void)port;
+    console_ring_drain(d);
+}

@@ -1,0 +1,18 @@
+/* pvx: guest output on the hypervisor console (common/console.c). */
+#ifndef PVX_CONSOLE_H
+#define PVX_CONSOLE_H
+#include <pvx/types.h>
+
+struct domain;
+
+/* Print len bytes of d's output: dom0's as is, others' line by line with a
+ * "(dN) " prefix (a partial line waits for its newline). */
+void console_domain_write(struct domain *d, const char *buf, size_t len);
+/* Print d's unfinished line, if any (when it stops). */
+void console_domain_flush(struct domain *d);
+/* Copy whatever d put in its PV console ring to the console; notify it. */
+void console_ring_drain(struct domain *d);
+/* ECS_XEN handler for a domU's console port. */
+void console_ring_notify(struct domain *d, unsigned int port);
+
+#endif
