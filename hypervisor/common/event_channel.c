@@ -107,3 +107,15 @@ void evtchn_domain_destroy(struct domain *d)
     }
     memset(d->virq_to_port, 0, sizeof(d->virq_to_port));
 }
+
+/* evtchn_alloc_unbound_for: see pvx/event.h. */
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote)
+{
+    for (unsigned int port = 1; port <= d->max_evtchn_port; port++) {
+        if (d->evtchn[port].state == ECS_FREE) {
+            d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote };
+            return (int)port;
+        }
+    }
+    return -ENOSPC;
+}

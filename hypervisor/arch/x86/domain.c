@@ -8,6 +8,9 @@
 #include <pvx/mm.h>
 #include <pvx/arch.h>
 #include <pvx/domain.h>
+#include <pvx/console.h>
+#include <pvx/event.h>
+#include <pvx/sched.h>
 #include <public/xen.h>
 #include <public/sched.h>
 #include <asm/desc.h>
@@ -47,7 +50,7 @@ void arch_vcpu_destroy(struct vcpu *v)
     mfn_t l1 = virt_to_maddr(a->pervcpu_l1) >> PAGE_SHIFT;
     if (current == v) {
         write_cr3(virt_to_maddr(idle_l4));
-        current = NULL;
+        schedule_forget_current();
     }
     frame_free_xen(a->l4_mfn);
     frame_free_xen(l3);
@@ -91,18 +94,42 @@ __attribute__((noreturn)) static void machine_power_off(unsigned int status)
         __asm__ volatile("cli; hlt");
 }
 
-/* arch_domain_stopped: with only dom0 running, its end is the machine's. */
+/* Destroy d and tell dom0 (VIRQ_DOM_EXC). If d was running, the CPU is
+ * left on the idle page tables with no current vCPU. */
+void domain_kill(struct domain *d)
+{
+    domid_t id = d->domain_id;
+    unsigned long before = frame_alloc_free_count();
+    console_domain_flush(d);
+    sched_credit_remove(d->vcpu0);
+    domain_destroy(d);
+    printk("d%u destroyed: %lu frames returned, %lu free\n", id,
+           frame_alloc_free_count() - before, frame_alloc_free_count());
+    if (id != 0)
+        send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
+}
+
+/* arch_domain_stopped: a domU's end frees it and lets the others run;
+ * dom0's is the machine's (as in Xen, where dom0 shutting down halts or
+ * reboots the host): the other domains go first, then the power. */
 void arch_domain_stopped(struct domain *d)
 {
+    if (d->domain_id != 0) {
+        domain_kill(d);
+        schedule();
+    }
     /* A watchdog expiry is a failure, not a clean stop; soft_reset restarts. */
     unsigned int status = d->state == DOMAIN_CRASHED ? 1
         : d->shutdown_code == SHUTDOWN_crash || d->shutdown_code == SHUTDOWN_watchdog ? 1
         : d->shutdown_code == SHUTDOWN_reboot || d->shutdown_code == SHUTDOWN_soft_reset ? 3 : 0;
-    unsigned long before = frame_alloc_free_count();
-    domid_t id = d->domain_id;
-    domain_destroy(d);
-    printk("d%u destroyed: %lu frames returned, %lu free\n", id,
-           frame_alloc_free_count() - before, frame_alloc_free_count());
+    for (domid_t id = 1; id < MAX_DOMAINS; id++) {
+        struct domain *u = domain_by_id(id);
+        if (u) {
+            printk("d%u: stopped with dom0\n", id);
+            domain_kill(u);
+        }
+    }
+    domain_kill(d);
     machine_power_off(status);
 }
 

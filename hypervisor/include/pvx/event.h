@@ -52,6 +52,9 @@ void send_global_virq(struct domain *d, unsigned int virq);
 /* Allocate a port of d whose other end is the hypervisor: the guest's
  * EVTCHNOP_send on it calls handler. Returns the port or -errno. */
 int evtchn_alloc_xen_bound(struct domain *d, void (*handler)(struct domain *d, unsigned int port));
+/* Allocate an unbound port of d that domain `remote` may bind (the
+ * store's port for dom0). Returns the port or -errno. */
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
 /* Is port pending in d's shared_info? (for SCHEDOP_poll) */
 bool evtchn_is_pending(struct domain *d, unsigned int port);
 
