@@ -49,6 +49,7 @@ struct vcpu {
     struct timer singleshot_timer;
     struct timer periodic_timer;
     s_time_t periodic_period; /* 0 = stopped */
+    struct timer poll_timer;  /* SCHEDOP_poll timeout */
 };
 
 enum domain_state {
@@ -103,6 +104,8 @@ const char *shutdown_reason_name(unsigned int reason);
 /* Arch hooks. */
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
+/* Destroy d now and notify dom0 (remote_shutdown, a stopped domU). */
+void domain_kill(struct domain *d);
 /* The running domain can no longer run: pick what runs next. Never returns. */
 __attribute__((noreturn)) void arch_domain_stopped(struct domain *d);
 

@@ -20,6 +20,9 @@ void vcpu_wake(struct vcpu *v);
  * guest (a pending event upcall): wake it, and if it is running make sure
  * the return path looks. */
 void vcpu_kick(struct vcpu *v);
+/* Block the running vCPU until vcpu_wake(); the guest then sees hypercall
+ * result rc. Never returns (the CPU goes to another vCPU or idles). */
+__attribute__((noreturn)) void vcpu_block_current(long rc);
 /* Ask for a scheduling decision at the next return to a guest. */
 void raise_schedule(void);
 

@@ -48,12 +48,8 @@ void vcpu_load_context(struct vcpu *v);
 /* Pick the next vCPU and switch to it (or idle). Never returns: the
  * hypervisor stack restarts in the return-to-guest path or the idle loop. */
 __attribute__((noreturn)) void schedule(void);
-/* Block the running vCPU; it resumes with hypercall result rc. Never returns. */
-__attribute__((noreturn)) void vcpu_block_current(long rc);
 /* The running vCPU's domain is being destroyed: forget it unsaved. */
 void schedule_forget_current(void);
-/* Destroy d now and notify dom0 (remote_shutdown, a stopped domU). */
-void domain_kill(struct domain *d);
 /* Crash v's domain: print reason and registers, release its frames, and
  * schedule something else (never returns to the guest). */
 __attribute__((noreturn)) void domain_crash(struct domain *d, const char *fmt, ...)
