@@ -107,10 +107,16 @@ test: all fuzz-build
 run: hypervisor guests
 	tools/pvx-run $(B)/guests/demo.elf --grub --timeout 0 --cmdline "console=hvc0"
 
-# make debug: QEMU waits for gdb; a second terminal runs gdb with the symbols.
+# make debug: QEMU waits on its gdb stub (console in build/debug-console.log,
+# follow it with tail -f in another terminal) and gdb starts here with the
+# hypervisor's symbols loaded and connected; "continue" boots.
 debug: hypervisor guests
-	@echo "In another terminal: gdb -ex 'target remote :1234' $(B)/pvx-syms.elf"
-	tools/pvx-run $(B)/guests/demo.elf --gdb
+	@command -v gdb >/dev/null || { echo "make debug needs gdb"; exit 1; }
+	@echo "console: build/debug-console.log (tail -f it); gdb: 'continue' to boot, Ctrl-C to stop"
+	@tools/pvx-run $(B)/guests/demo.elf --gdb > $(B)/debug-console.log 2>&1 & \
+	    sleep 1; gdb -q -ex 'set confirm off' -ex 'target remote :1234' \
+	    -ex 'add-symbol-file $(B)/guests/demo.elf 0' $(B)/pvx-syms.elf; \
+	    kill %1 2>/dev/null; true
 
 clean:
 	rm -rf $(B)

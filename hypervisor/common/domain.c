@@ -9,6 +9,7 @@
 #include <pvx/mm.h>
 #include <pvx/arch.h>
 #include <pvx/domain.h>
+#include <pvx/vcpu_timer.h>
 #include <public/xen.h>
 
 static struct domain domains[MAX_DOMAINS];
@@ -54,7 +55,9 @@ struct domain *domain_create(domid_t id, unsigned long max_pages, bool privilege
     struct shared_info *si = arch_mfn_to_virt(d->shared_info_mfn);
     for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
         si->vcpu_info[i].evtchn_upcall_mask = 1;
+    update_domain_wallclock(d);
     evtchn_domain_init(d);
+    vcpu_timers_init(v);
     if (arch_vcpu_create(v) != 0) {
         release_domain_frames(d);
         domain_used[id] = false;
@@ -81,6 +84,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 /* domain_destroy: see pvx/domain.h. */
 void domain_destroy(struct domain *d)
 {
+    vcpu_timers_destroy(d->vcpu0);
     evtchn_domain_destroy(d);
     arch_vcpu_destroy(d->vcpu0);
     d->vcpu0->guest_table = INVALID_MFN;

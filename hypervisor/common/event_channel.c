@@ -60,6 +60,37 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
     }
 }
 
+/* evtchn_clear_pending: see pvx/event.h. */
+void evtchn_clear_pending(struct domain *d, unsigned int port)
+{
+    if (port >= EVTCHN_MAX_PORTS)
+        return;
+    __atomic_fetch_and(&shared_info_of(d)->evtchn_pending[port / BITS_PER_WORD],
+                       ~(1u << (port % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+}
+
+/* evtchn_unmask: Xen's evtchn_2l_unmask. Only a port whose mask bit was
+ * set and that is pending raises the selector; only a selector bit that
+ * was clear raises upcall_pending and kicks (as when the event arrived). */
+void evtchn_unmask(struct domain *d, unsigned int port)
+{
+    if (port >= EVTCHN_MAX_PORTS || d->vcpu0 == NULL)
+        return;
+    struct shared_info *si = shared_info_of(d);
+    unsigned int word = port / BITS_PER_WORD;
+    uint32_t bit = 1u << (port % BITS_PER_WORD);
+    struct vcpu *v = d->vcpu0;
+    struct vcpu_info *vi = &si->vcpu_info[v->vcpu_id];
+    if (!(__atomic_fetch_and(&si->evtchn_mask[word], ~bit, __ATOMIC_SEQ_CST) & bit))
+        return;
+    if (!(__atomic_load_n(&si->evtchn_pending[word], __ATOMIC_SEQ_CST) & bit))
+        return;
+    if (__atomic_fetch_or(&vi->evtchn_pending_sel, 1u << word, __ATOMIC_SEQ_CST) & (1u << word))
+        return;
+    if (!__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+        vcpu_kick(v);
+}
+
 /* send_guest_virq: see pvx/event.h. */
 void send_guest_virq(struct vcpu *v, unsigned int virq)
 {

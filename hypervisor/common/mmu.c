@@ -7,8 +7,18 @@
  * references first, then it is written, then the old entry's references
  * are dropped. So a refused request changes nothing, and a frame that the
  * old and the new entry both map never drops to zero references in between.
- * While a request works on a frame it holds a general reference on it, so
- * the frame cannot disappear under it whatever the cascade of puts does.
+ *
+ * The frame being changed stays alive without a reference of its own (the
+ * mmu_update path is hot, and a get/put pair on it costs a tenth of a
+ * request): a live L1/L2/L3 has type_count > 0, so some holder (an entry
+ * of a higher table, a pin or a base pointer) holds a type and a general
+ * reference on it (mm.h, invariants 2-3), and the cascade of puts a change
+ * starts never reaches that holder: an L1 entry references only data
+ * frames (or tables, read-only, with a general reference the entry itself
+ * holds), an L2 entry an L1 and what it maps, an L3 entry an L2 subtree; a
+ * table is never referenced by its own level or below (recursive tables
+ * are refused), and pins and base pointers change only through mmuext_op.
+ * A plain frame (plain_write) does take a reference while it is written.
  */
 #include <pvx/mm.h>
 #include <public/xen.h>
@@ -39,12 +49,22 @@ static intpte_t merge_ad(intpte_t new, intpte_t old, bool preserve_ad)
 
 /* ---- changing one entry of a validated table ---- */
 
-static int mod_l1_entry(struct domain *d, mfn_t l1, unsigned int slot, intpte_t new,
-                        bool preserve_ad)
+/* Change L1 entry *pl1e. The fast path is Xen's: when the new entry
+ * differs from the old one only in L1_FASTPATH_FLAGS (same frame, same P,
+ * RW, PWT, PCD, PAT), the old entry's references are exactly the ones the
+ * new entry needs, and the new one passes every check the old one passed
+ * (it was validated: mm.h invariant 5; the bits that differ are allowed in
+ * any L1 entry), so it is just written. (Both not present: nothing to
+ * take or drop either.) */
+static inline __attribute__((always_inline))
+int mod_l1_entry(struct domain *d, intpte_t *pl1e, intpte_t new, bool preserve_ad)
 {
-    intpte_t *pl1e = entry_at(l1, slot);
     intpte_t old = *pl1e;
     new = merge_ad(new, old, preserve_ad);
+    if (((old ^ new) & ~L1_FASTPATH_FLAGS) == 0) {
+        *pl1e = new;
+        return 0;
+    }
     int rc = get_page_from_l1e(new, d);
     if (rc)
         return rc;
@@ -91,41 +111,57 @@ static int mod_l3_entry(struct domain *d, mfn_t l3, unsigned int slot, intpte_t 
 }
 
 /* A write into a frame that is not a live page table: allowed if the frame
- * could be mapped writable right now (it holds the writable type meanwhile). */
+ * could be mapped writable right now (it holds a general reference and the
+ * writable type meanwhile). */
 static int plain_write(struct domain *d, mfn_t mfn, unsigned int slot, intpte_t val,
                        bool preserve_ad)
 {
-    if (get_page_type(mfn, PGT_writable))
-        return refuse(d, -EINVAL, "mmu_update: frame 0x%lx is not writable", (unsigned long)mfn);
-    intpte_t *p = entry_at(mfn, slot);
-    *p = merge_ad(val, *p, preserve_ad);
-    put_page_type(mfn);
-    return 0;
-}
-
-/* NORMAL_PT_UPDATE / PRESERVE_AD: dispatch on what the target frame is. */
-static int update_entry(struct domain *d, paddr_t maddr, intpte_t val, bool preserve_ad)
-{
-    mfn_t mfn = maddr >> PAGE_SHIFT;
-    unsigned int slot = (unsigned int)(maddr & (PAGE_SIZE - 1)) / PTE_SIZE;
-    if (!mfn_valid(mfn))
-        return refuse(d, -EINVAL, "mmu_update: ptr 0x%llx is not in a machine frame",
-                      (unsigned long long)maddr);
     if (!get_page(mfn, d))
-        return refuse(d, -EPERM, "mmu_update: ptr 0x%llx is in frame 0x%lx owned by d%u",
-                      (unsigned long long)maddr, (unsigned long)mfn,
-                      (unsigned int)mfn_to_page(mfn)->owner);
-    const struct page_info *pg = mfn_to_page(mfn);
-    enum page_type type = pg->type_count > 0 ? pg->type : PGT_none;
-    int rc;
-    switch (type) {
-    case PGT_l1: rc = mod_l1_entry(d, mfn, slot, val, preserve_ad); break;
-    case PGT_l2: rc = mod_l2_entry(d, mfn, slot, val, preserve_ad); break;
-    case PGT_l3: rc = mod_l3_entry(d, mfn, slot, val, preserve_ad); break;
-    default: rc = plain_write(d, mfn, slot, val, preserve_ad); break;
+        return -EPERM;      /* not reached: the caller checked the owner */
+    int rc = get_page_type(mfn, PGT_writable);
+    if (rc == 0) {
+        intpte_t *p = entry_at(mfn, slot);
+        *p = merge_ad(val, *p, preserve_ad);
+        put_page_type(mfn);
+    } else {
+        rc = refuse(d, -EINVAL, "mmu_update: frame 0x%lx is not writable", (unsigned long)mfn);
     }
     put_page(mfn);
     return rc;
+}
+
+/* Refuse a ptr that is not in one of d's frames. */
+static int refuse_ptr(struct domain *d, paddr_t maddr)
+{
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+    if (!mfn_valid(mfn))
+        return refuse(d, -EINVAL, "mmu_update: ptr 0x%llx is not in a machine frame",
+                      (unsigned long long)maddr);
+    char name[OWNER_NAME_LEN];
+    return refuse(d, -EPERM, "mmu_update: ptr 0x%llx is in frame 0x%lx owned by %s",
+                  (unsigned long long)maddr, (unsigned long)mfn,
+                  owner_name(mfn_to_page(mfn)->owner, name));
+}
+
+/* NORMAL_PT_UPDATE / PRESERVE_AD: dispatch on what the target frame is.
+ * (No reference on a table frame: see the comment at the top.) */
+static inline __attribute__((always_inline))
+int update_entry(struct domain *d, paddr_t maddr, intpte_t val, bool preserve_ad)
+{
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+    unsigned int slot = (unsigned int)(maddr & (PAGE_SIZE - 1)) / PTE_SIZE;
+    if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d->domain_id)
+        return refuse_ptr(d, maddr);
+    const struct page_info *pg = mfn_to_page(mfn);
+    if (pg->type_count > 0) {
+        switch (pg->type) {
+        case PGT_l1: return mod_l1_entry(d, entry_at(mfn, slot), val, preserve_ad);
+        case PGT_l2: return mod_l2_entry(d, mfn, slot, val, preserve_ad);
+        case PGT_l3: return mod_l3_entry(d, mfn, slot, val, preserve_ad);
+        default: break;
+        }
+    }
+    return plain_write(d, mfn, slot, val, preserve_ad);
 }
 
 /* MACHPHYS_UPDATE: the guest says which pfn its frame mfn backs. */
@@ -145,7 +181,7 @@ int mmu_update_one(struct domain *d, uint64_t ptr, uint64_t val)
     unsigned int cmd = ptr & (PTE_SIZE - 1);
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
-        return update_entry(d, ptr - cmd, val, false);
+        return update_entry(d, ptr, val, false);
     case MMU_PT_UPDATE_PRESERVE_AD:
         return update_entry(d, ptr - cmd, val, true);
     case MMU_MACHPHYS_UPDATE:
@@ -165,8 +201,9 @@ static int get_owned(struct domain *d, mfn_t mfn, const char *op)
     if (!mfn_valid(mfn))
         return refuse(d, -EINVAL, "mmuext_op %s: frame 0x%lx does not exist",
                       op, (unsigned long)mfn);
-    return refuse(d, -EPERM, "mmuext_op %s: frame 0x%lx is owned by d%u",
-                  op, (unsigned long)mfn, (unsigned int)mfn_to_page(mfn)->owner);
+    char name[OWNER_NAME_LEN];
+    return refuse(d, -EPERM, "mmuext_op %s: frame 0x%lx is owned by %s",
+                  op, (unsigned long)mfn, owner_name(mfn_to_page(mfn)->owner, name));
 }
 
 /* Pin: hold a type reference (and a general one) until unpinned, so the
@@ -357,16 +394,15 @@ int update_va_mapping(struct vcpu *v, guest_va_t va, intpte_t val, unsigned int 
     paddr_t maddr;
     if (guest_va_to_l1e_maddr(v, va, &maddr))
         return refuse(d, -EINVAL, "update_va_mapping: no L1 table covers va 0x%x", va);
+    /* The L1 hangs off the validated base table, so it is a live L1 of
+     * d (checked all the same) and needs no reference of its own (see the
+     * comment at the top). */
     mfn_t l1 = maddr >> PAGE_SHIFT;
-    if (!get_page(l1, d))
-        return refuse(d, -EINVAL, "update_va_mapping: L1 0x%lx not owned", (unsigned long)l1);
     const struct page_info *pg = mfn_to_page(l1);
-    int rc;
-    if (pg->type == PGT_l1 && pg->type_count > 0)
-        rc = mod_l1_entry(d, l1, (maddr & (PAGE_SIZE - 1)) / PTE_SIZE, val, false);
-    else
-        rc = refuse(d, -EINVAL, "update_va_mapping: frame 0x%lx is not an L1", (unsigned long)l1);
-    put_page(l1);
+    if (pg->owner != d->domain_id || pg->type != PGT_l1 || pg->type_count == 0)
+        return refuse(d, -EINVAL, "update_va_mapping: frame 0x%lx is not an L1 of the domain",
+                      (unsigned long)l1);
+    int rc = mod_l1_entry(d, entry_at(l1, (maddr & (PAGE_SIZE - 1)) / PTE_SIZE), val, false);
     if (rc)
         return rc;
     if (flush == UVMF_TLB_FLUSH)

@@ -2,7 +2,10 @@
  * pvx: the MMU hypercalls as the guest sees them: walk the guest's request
  * array one entry at a time (copy in, validate and apply through mmu.c,
  * count), and report how many were done. A failing entry stops the batch;
- * the entries before it stay applied, as in Xen.
+ * the entries before it stay applied, as in Xen. An array that would run
+ * past 4 GiB is refused before anything is applied (Xen checks the whole
+ * array first too), so a huge count never applies whatever lies beyond the
+ * guest's real array.
  */
 #include <pvx/errno.h>
 #include <pvx/mm.h>
@@ -34,6 +37,12 @@ static long report_done(uint32_t done_ptr, uint32_t done, long rc)
     return rc;
 }
 
+/* Could count entries of size bytes at va all lie below 4 GiB? */
+static bool array_fits(uint32_t va, uint32_t count, uint32_t size)
+{
+    return (uint64_t)va + (uint64_t)count * size <= 0x100000000ull;
+}
+
 /* mmu_update(reqs, count, done, foreigndom): see docs/abi.md. */
 long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t done_ptr, uint32_t foreigndom)
 {
@@ -41,11 +50,12 @@ long do_mmu_update(uint32_t reqs, uint32_t count, uint32_t done_ptr, uint32_t fo
     struct domain *d = batch_domain(foreigndom, &rc);
     if (!d)
         return rc;
+    if (!array_fits(reqs, count, sizeof(mmu_update_t)))
+        return report_done(done_ptr, 0, -EFAULT);
     uint32_t i = 0;
     for (; i < count; i++) {
         mmu_update_t req;
-        if ((uint64_t)reqs + (uint64_t)(i + 1) * sizeof(req) > 0x100000000ull ||
-            copy_from_guest(&req, reqs + i * (uint32_t)sizeof(req), sizeof(req))) {
+        if (copy_from_guest(&req, reqs + i * (uint32_t)sizeof(req), sizeof(req))) {
             rc = -EFAULT;
             break;
         }
@@ -62,11 +72,12 @@ long do_mmuext_op(uint32_t ops, uint32_t count, uint32_t done_ptr, uint32_t fore
     long rc = 0;
     if (!batch_domain(foreigndom, &rc))
         return rc;
+    if (!array_fits(ops, count, sizeof(struct mmuext_op)))
+        return report_done(done_ptr, 0, -EFAULT);
     uint32_t i = 0;
     for (; i < count; i++) {
         struct mmuext_op op;
-        if ((uint64_t)ops + (uint64_t)(i + 1) * sizeof(op) > 0x100000000ull ||
-            copy_from_guest(&op, ops + i * (uint32_t)sizeof(op), sizeof(op))) {
+        if (copy_from_guest(&op, ops + i * (uint32_t)sizeof(op), sizeof(op))) {
             rc = -EFAULT;
             break;
         }

@@ -66,6 +66,11 @@
 #define L3_ALLOWED (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
                     _PAGE_DIRTY | _PAGE_AVAIL)
 #define SEG_DESC_ENTRIES (PAGE_SIZE / 8)
+_Static_assert((L1_FASTPATH_FLAGS & ~L1_ALLOWED) == 0,
+               "mmu.c's L1 fast path may only let a guest change bits every L1 entry may have");
+_Static_assert((L1_FASTPATH_FLAGS & (_PAGE_PRESENT | _PAGE_RW | _PAGE_PWT | _PAGE_PCD |
+                                     _PAGE_PAT | PTE_ADDR_MASK)) == 0,
+               "the L1 fast path must not change the frame, presence, RW or caching");
 
 static const char *const type_names[] = {
     [PGT_none] = "none", [PGT_writable] = "writable", [PGT_l1] = "L1",
@@ -79,6 +84,17 @@ static const char *const type_names[] = {
 static intpte_t *table_of(mfn_t mfn)
 {
     return arch_mfn_to_virt(mfn);
+}
+
+/* owner_name: see mm.h. */
+const char *owner_name(domid_t owner, char *buf)
+{
+    if (owner == DOMID_XEN_ID)
+        return "the hypervisor";
+    if (owner == DOMID_NONE)
+        return "no domain (it is free)";
+    snprintf(buf, OWNER_NAME_LEN, "d%u", (unsigned int)owner);
+    return buf;
 }
 
 /* ---- general references ---- */
@@ -95,13 +111,20 @@ bool get_page(mfn_t mfn, struct domain *d)
     return true;
 }
 
-/* put_page: see mm.h. */
-void put_page(mfn_t mfn)
+/* Drop a general reference; the last one frees the frame. Inlined into
+ * the hot mmu_update path (put_page_from_l1e); put_page is the same. */
+static inline __attribute__((always_inline)) void drop_page_ref(mfn_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);
     BUG_ON(pg->count == 0);
     if (--pg->count == 0)
         free_domain_frame(mfn);
+}
+
+/* put_page: see mm.h. */
+void put_page(mfn_t mfn)
+{
+    drop_page_ref(mfn);
 }
 
 /* ---- validation and devalidation ---- */
@@ -234,9 +257,9 @@ static void devalidate(mfn_t mfn)
 
 /* ---- type references ---- */
 
-/* Take a type reference of type t; xen_l2 asks for (or refuses) the
- * hypervisor-L2 flavour of PGT_l2. See get_page_type in mm.h. */
-static int get_type_ref(mfn_t mfn, enum page_type t, bool xen_l2)
+/* get_type_ref's general case: a refusal, or the first reference of a
+ * type (which validates the frame). */
+static __attribute__((noinline)) int get_type_ref_slow(mfn_t mfn, enum page_type t, bool xen_l2)
 {
     struct page_info *pg = mfn_to_page(mfn);
     bool is_xen_l2 = (pg->flags & PGF_xen_l2) != 0;
@@ -272,19 +295,41 @@ static int get_type_ref(mfn_t mfn, enum page_type t, bool xen_l2)
     return rc;
 }
 
+/* Take a type reference of type t; xen_l2 asks for (or refuses) the
+ * hypervisor-L2 flavour of PGT_l2. See get_page_type in mm.h. The common
+ * case (one more reference of the type the frame is in use as) is inline. */
+static inline __attribute__((always_inline)) int get_type_ref(mfn_t mfn, enum page_type t,
+                                                              bool xen_l2)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    if (pg->type_count > 0 && pg->type_count < UINT32_MAX && pg->type == t && !xen_l2 &&
+        !(pg->flags & PGF_xen_l2)) {
+        pg->type_count++;
+        return 0;
+    }
+    return get_type_ref_slow(mfn, t, xen_l2);
+}
+
 /* get_page_type: see mm.h. */
 int get_page_type(mfn_t mfn, enum page_type t)
 {
     return get_type_ref(mfn, t, false);
 }
 
-/* put_page_type: see mm.h. */
-void put_page_type(mfn_t mfn)
+/* Drop a type reference; the last one devalidates. (Inlined like
+ * drop_page_ref; put_page_type is the same.) */
+static inline __attribute__((always_inline)) void drop_type_ref(mfn_t mfn)
 {
     struct page_info *pg = mfn_to_page(mfn);
     BUG_ON(pg->type_count == 0);
     if (--pg->type_count == 0)
         devalidate(mfn);
+}
+
+/* put_page_type: see mm.h. */
+void put_page_type(mfn_t mfn)
+{
+    drop_type_ref(mfn);
 }
 
 /* get_page and a type reference, as one: nothing taken on failure. */
@@ -314,9 +359,11 @@ void put_page_and_type(mfn_t mfn)
 
 /* ---- entry references ---- */
 
-/* Common checks of a present entry: no disallowed bits, a real frame,
- * owned by d. 0 or the refusal errno. */
-static int check_entry_target(intpte_t e, struct domain *d, intpte_t allowed, const char *level)
+/* Why check_entry_target refuses e (kept out of line: it is the cold
+ * path and its message buffer would weigh on the hot one). */
+static __attribute__((noinline, cold)) int refuse_entry_target(intpte_t e, struct domain *d,
+                                                               intpte_t allowed,
+                                                               const char *level)
 {
     intpte_t bad = e & ~(allowed | PTE_ADDR_MASK);
     if (bad)
@@ -326,10 +373,21 @@ static int check_entry_target(intpte_t e, struct domain *d, intpte_t allowed, co
     if (!mfn_valid(mfn))
         return refuse(d->domain_id, -EINVAL, "%s entry 0x%llx: frame 0x%lx does not exist",
                       level, (unsigned long long)e, (unsigned long)mfn);
-    domid_t owner = mfn_to_page(mfn)->owner;
-    if (owner != d->domain_id)
-        return refuse(d->domain_id, -EPERM, "%s entry maps frame 0x%lx owned by d%u",
-                      level, (unsigned long)mfn, (unsigned int)owner);
+    char name[OWNER_NAME_LEN];
+    return refuse(d->domain_id, -EPERM, "%s entry maps frame 0x%lx owned by %s",
+                  level, (unsigned long)mfn, owner_name(mfn_to_page(mfn)->owner, name));
+}
+
+/* Common checks of a present entry: no disallowed bits, a real frame,
+ * owned by d. 0 or the refusal errno. */
+static inline __attribute__((always_inline)) int check_entry_target(intpte_t e, struct domain *d,
+                                                                    intpte_t allowed,
+                                                                    const char *level)
+{
+    mfn_t mfn = pte_mfn(e);
+    if ((e & ~(allowed | PTE_ADDR_MASK)) || !mfn_valid(mfn) ||
+        mfn_to_page(mfn)->owner != d->domain_id)
+        return refuse_entry_target(e, d, allowed, level);
     return 0;
 }
 
@@ -366,8 +424,8 @@ void put_page_from_l1e(intpte_t l1e)
     if (!pte_present(l1e))
         return;
     if (l1e & _PAGE_RW)
-        put_page_type(pte_mfn(l1e));
-    put_page(pte_mfn(l1e));
+        drop_type_ref(pte_mfn(l1e));
+    drop_page_ref(pte_mfn(l1e));
 }
 
 /* get_page_from_l2e: see mm.h. */

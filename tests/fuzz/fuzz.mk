@@ -17,7 +17,7 @@ FUZZ_SMOKE_SECONDS ?= 20
 # What each fuzzer links besides its own source.
 FUZZ_SIM_SRCS := tests/unit/sim_arch.c tests/unit/sim_console.c
 FUZZ_MM_SRCS := $(addprefix hypervisor/common/,page_alloc.c page_type.c mmu.c descriptor.c mm_check.c)
-mmu_fuzz_SRCS := $(FUZZ_MM_SRCS) $(FUZZ_SIM_SRCS)
+mmu_fuzz_SRCS := $(FUZZ_MM_SRCS) hypervisor/common/mmu_hypercalls.c $(FUZZ_SIM_SRCS)
 elf_loader_fuzz_SRCS := hypervisor/common/elf_loader.c
 
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*_fuzz.c))

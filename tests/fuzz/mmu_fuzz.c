@@ -8,8 +8,10 @@
  * (NORMAL / PRESERVE_AD / MACHPHYS / raw), pins and unpins, NEW_BASEPTR,
  * update_va_mapping, other mmuext ops, raw guest writes into frames the
  * guest could map writable, GDT-style descriptor references, dropping an
- * allocation reference (as decrease_reservation does), and destroying and
- * rebuilding a domain. Frame numbers range over the whole machine (own,
+ * allocation reference (as decrease_reservation does), destroying and
+ * rebuilding a domain, and whole mmu_update batches through the hypercall
+ * (requests written into the guest's address space at an arbitrary va,
+ * any count, a done pointer that may not be writable). Frame numbers range over the whole machine (own,
  * foreign, hypervisor, free, beyond the end) and entry values mix them with
  * arbitrary flag bits. After EVERY request mm_check_invariants() must hold;
  * at the end both domains are destroyed and every frame must be free.
@@ -19,8 +21,15 @@
 #include <string.h>
 #include <pvx/mm.h>
 #include <pvx/errno.h>
+#include <pvx/domain.h>
+#include <pvx/hypercall.h>
+#include <pvx/guest_access.h>
 #include <public/xen.h>
 #include "sim.h"
+
+/* The batch's caller (do_mmu_update uses it; common/domain.c, which
+ * defines it in the hypervisor, is not linked). */
+struct vcpu *current;
 
 #define FUZZ_FRAMES 96
 #define FUZZ_MAX_PAGES 40
@@ -152,6 +161,30 @@ static void raw_update(struct input *in, struct domain *d)
     mmu_update_one(d, ptr, entry(in));
 }
 
+/* mmu_update(reqs, count, done) as the guest makes it: up to 8 requests
+ * written at a va of the sim address space (a write that faults is just
+ * skipped, like a guest whose page is not there), then the hypercall with
+ * a count that may be larger (running into whatever follows) or huge, and
+ * a done pointer that may be read-only or unmapped. The invariants are
+ * checked afterwards like for every other op. */
+static void batch_update(struct input *in, struct domain *d)
+{
+    guest_va_t va = (guest_va_t)(byte(in) % 8) * PAGE_SIZE;
+    va += (guest_va_t)(byte(in) << 8 | byte(in)) & (PAGE_SIZE - 8);
+    unsigned int n = byte(in) % 9;
+    for (unsigned int i = 0; i < n; i++) {
+        uint64_t ptr = sim_ptr(frame(in), slot(in)) | (byte(in) % 8);
+        mmu_update_t req = { ptr, entry(in) };
+        copy_to_guest(va + i * (guest_va_t)sizeof(req), &req, sizeof(req));
+    }
+    uint8_t how = byte(in);
+    uint32_t count = how & 0x80 ? word(in) : n + (how & 3);
+    guest_va_t done = (guest_va_t)(how >> 4 & 7) * PAGE_SIZE;   /* 0 = NULL; 0x4000 read-only */
+    current = d->vcpu0;
+    sim_set_current(d->vcpu0);
+    do_mmu_update(va, count, done, DOMID_SELF);
+}
+
 static void one_op(struct input *in)
 {
     uint8_t op = byte(in);
@@ -159,7 +192,7 @@ static void one_op(struct input *in)
     struct domain *d = doms[which];
     struct vcpu *v = d->vcpu0;
     mfn_t mfn = frame(in);
-    switch ((op >> 1) % 14) {
+    switch ((op >> 1) % 15) {
     case 0: mmu_update_one(d, sim_ptr(mfn, slot(in)) | MMU_NORMAL_PT_UPDATE, entry(in)); break;
     case 1: mmu_update_one(d, sim_ptr(mfn, slot(in)) | MMU_PT_UPDATE_PRESERVE_AD, entry(in)); break;
     case 2: mmu_update_one(d, sim_ptr(mfn, 0) | MMU_MACHPHYS_UPDATE, word(in)); break;
@@ -174,6 +207,7 @@ static void one_op(struct input *in)
     case 11: drop_allocation(d, mfn); break;
     case 12: if (byte(in) == 0x5A) rebuild(which); break;
     case 13: alloc_domain_frame(d); break;
+    case 14: batch_update(in, d); break;
     }
 }
 

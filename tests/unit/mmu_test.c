@@ -13,7 +13,13 @@
 #include <pvx/errno.h>
 #include <pvx/arch.h>
 #include <pvx/guest_access.h>
+#include <pvx/hypercall.h>
+#include <pvx/domain.h>
 #include "mm_test.h"
+
+/* The hypercall wrappers' caller. (common/domain.c, which defines it in
+ * the hypervisor, is not linked: the sim keeps its own domains.) */
+struct vcpu *current;
 
 static struct domain *d1, *d2;
 static struct vcpu *v1;
@@ -29,6 +35,7 @@ static void fresh(void)
     v1 = d1->vcpu0;
     sim_build_as(d1, &as);
     sim_set_current(v1);
+    current = v1;
     sim_console_clear();
 }
 
@@ -73,6 +80,119 @@ static void test_update_l1_entry(void)
     CHECK_INVARIANTS();
 }
 
+/* The reference counts of frame m: general, type, and the type. */
+struct counts { uint32_t count, type_count; uint8_t type; };
+static struct counts counts_of(mfn_t m)
+{
+    return (struct counts){ PAGE_OF(m)->count, PAGE_OF(m)->type_count, PAGE_OF(m)->type };
+}
+#define CU_ASSERT_SAME_COUNTS(a, b) \
+    CU_ASSERT((a).count == (b).count && (a).type_count == (b).type_count && (a).type == (b).type)
+
+/* Xen's fast path: an L1 entry that keeps its frame, P, RW, PWT, PCD and PAT
+ * and changes only A, D, U, NX or bits 9-11 is written without touching a
+ * reference; every other change goes through validation. */
+static void test_update_l1_fast_path(void)
+{
+    fresh();
+    mfn_t m = as.data[0];                        /* slot 0: mapped read-write */
+    const intpte_t rw = sim_pte(m, _PAGE_PRESENT | _PAGE_RW);
+    const intpte_t fast[] = {
+        rw, rw | _PAGE_ACCESSED, rw | _PAGE_ACCESSED | _PAGE_DIRTY, rw | _PAGE_USER,
+        rw | _PAGE_NX, rw | 0x200, rw | _PAGE_AVAIL | _PAGE_DIRTY | _PAGE_NX,
+    };
+    for (unsigned int i = 0; i < ARRAY_SIZE(fast); i++) {
+        struct counts before = counts_of(m);
+        unsigned long flushes = sim_stats.tlb_flushes;
+        CU_ASSERT_EQUAL(update(as.l1_low, 0, fast[i]), 0);
+        CU_ASSERT_EQUAL(sim_table(as.l1_low)[0], fast[i]);
+        CU_ASSERT_SAME_COUNTS(counts_of(m), before);
+        CU_ASSERT_EQUAL(sim_stats.tlb_flushes, flushes);
+        CHECK_INVARIANTS();
+    }
+    /* Read-only entries too. */
+    CU_ASSERT_EQUAL(update(as.l1_low, 4, sim_pte(as.data[4], _PAGE_PRESENT | _PAGE_DIRTY)), 0);
+    CU_ASSERT_EQUAL(PAGE_OF(as.data[4])->type_count, 0);
+    CHECK_INVARIANTS();
+    /* RW off and on again: the writable type reference follows. */
+    CU_ASSERT_EQUAL(update(as.l1_low, 0, sim_pte(m, _PAGE_PRESENT)), 0);
+    CU_ASSERT_EQUAL(PAGE_OF(m)->type_count, 0);
+    CU_ASSERT_EQUAL(update(as.l1_low, 0, rw), 0);
+    CU_ASSERT_EQUAL(PAGE_OF(m)->type_count, 1);
+    CHECK_INVARIANTS();
+    /* PAT changes the memory type: validated (and allowed). */
+    CU_ASSERT_EQUAL(update(as.l1_low, 0, rw | _PAGE_PAT), 0);
+    CU_ASSERT_EQUAL(update(as.l1_low, 0, rw), 0);
+    /* Bits no L1 entry may carry are refused even if nothing else changes. */
+    EXPECT_REFUSED(update(as.l1_low, 0, rw | _PAGE_GLOBAL), -EINVAL, "not allowed");
+    EXPECT_REFUSED(update(as.l1_low, 0, rw | (1ull << 52)), -EINVAL, "not allowed");
+    EXPECT_REFUSED(update(as.l1_low, 0, rw | _PAGE_PCD), -EINVAL, "PWT/PCD need I/O privilege");
+    EXPECT_REFUSED(update(as.l1_low, 0, rw | _PAGE_PWT | _PAGE_DIRTY), -EINVAL,
+                   "PWT/PCD need I/O privilege");
+    /* Same bits, another frame: validated, so a foreign or table frame is refused. */
+    mfn_t foreign = sim_alloc(d2);
+    EXPECT_REFUSED(update(as.l1_low, 0, sim_pte(foreign, _PAGE_PRESENT | _PAGE_RW)), -EPERM,
+                   "owned by d2");
+    EXPECT_REFUSED(update(as.l1_low, 0, sim_pte(as.l2_low, _PAGE_PRESENT | _PAGE_RW)), -EBUSY,
+                   "maps L2 frame");
+    /* A not-present old entry is never "the same": its bits held nothing. */
+    sim_table(as.l1_low)[7] = sim_pte(as.l3, _PAGE_RW);   /* not present: any bits */
+    EXPECT_REFUSED(update(as.l1_low, 7, sim_pte(as.l3, _PAGE_PRESENT | _PAGE_RW)), -EBUSY,
+                   "maps L3 frame");
+    sim_table(as.l1_low)[7] = 0;
+    /* PRESERVE_AD goes the fast way too. */
+    sim_table(as.l1_low)[0] = rw | _PAGE_DIRTY;            /* as the CPU would */
+    struct counts before = counts_of(m);
+    CU_ASSERT_EQUAL(mmu_update_one(d1, sim_ptr(as.l1_low, 0) | MMU_PT_UPDATE_PRESERVE_AD,
+                                   rw | _PAGE_ACCESSED), 0);
+    CU_ASSERT_EQUAL(sim_table(as.l1_low)[0], rw | _PAGE_ACCESSED | _PAGE_DIRTY);
+    CU_ASSERT_SAME_COUNTS(counts_of(m), before);
+    CHECK_INVARIANTS();
+    /* update_va_mapping shares it. */
+    CU_ASSERT_EQUAL(update_va_mapping(v1, 0x0000, rw | _PAGE_USER, UVMF_NONE), 0);
+    CU_ASSERT_SAME_COUNTS(counts_of(m), before);
+    CHECK_INVARIANTS();
+}
+
+/* The table an update changes holds no reference of its own during the
+ * update: the cascade of puts it starts may drop references on it (read-only
+ * mappings of it in the subtree being released) but never its last one. */
+static void test_update_cascade_reaches_table(void)
+{
+    fresh();
+    /* An L1 mapping the slot-0 L2 read-only, hooked into that L2, then
+     * unhooked: its devalidation drops a reference on the L2 being changed. */
+    mfn_t l1 = sim_alloc(d1);
+    sim_table(l1)[0] = sim_pte(as.l2_low, PTE_RO_FLAGS);
+    sim_table(l1)[1] = sim_pte(as.l3, PTE_RO_FLAGS);
+    uint32_t l2_count = PAGE_OF(as.l2_low)->count;
+    CU_ASSERT_EQUAL(update(as.l2_low, 1, sim_pte(l1, PTE_RW_FLAGS)), 0);
+    CU_ASSERT_EQUAL(PAGE_OF(as.l2_low)->count, l2_count + 1);
+    CU_ASSERT_EQUAL(update(as.l2_low, 1, 0), 0);
+    CU_ASSERT_EQUAL(PAGE_OF(as.l2_low)->count, l2_count);
+    CU_ASSERT_EQUAL(PAGE_OF(l1)->type_count, 0);
+    CHECK_INVARIANTS();
+    /* The L3 held only as the base (unpinned): replacing slot 0 releases a
+     * subtree that maps the L3 read-only (sim.h's slots 16-20). */
+    CU_ASSERT_EQUAL(ext(MMUEXT_UNPIN_TABLE, as.l3, 0), 0);
+    mfn_t l2 = sim_alloc(d1);
+    uint32_t l3_count = PAGE_OF(as.l3)->count;
+    CU_ASSERT_EQUAL(update(as.l3, 0, sim_pte(l2, _PAGE_PRESENT)), 0);
+    CU_ASSERT(PAGE_OF(as.l3)->count < l3_count);
+    CU_ASSERT_EQUAL(PAGE_OF(as.l3)->type_count, 1);
+    CU_ASSERT_EQUAL(PAGE_OF(as.l2_low)->type_count, 0);
+    CHECK_INVARIANTS();
+    /* The same through a slot-3 L2's guest part and update_va_mapping. */
+    CU_ASSERT_EQUAL(update_va_mapping(v1, SIM_VA_HIGH, sim_pte(as.l2_xen, PTE_RO_FLAGS), 0), 0);
+    CU_ASSERT_EQUAL(update(as.l2_xen, 0, 0), 0);
+    CU_ASSERT_EQUAL(PAGE_OF(as.l1_high)->type_count, 0);
+    CHECK_INVARIANTS();
+    sim_domain_destroy(d1);
+    sim_domain_destroy(d2);
+    CHECK_INVARIANTS();
+    CU_ASSERT_EQUAL(frame_alloc_free_count(), free_at_start);
+}
+
 static void test_update_l1_refused(void)
 {
     fresh();
@@ -104,7 +224,7 @@ static void test_update_ptr_refused(void)
     fresh();
     mfn_t foreign = sim_alloc(d2);
     EXPECT_REFUSED(mmu_update_one(d1, sim_ptr(foreign, 0), 0), -EPERM, "owned by d2");
-    EXPECT_REFUSED(mmu_update_one(d1, sim_ptr(0, 0), 0), -EPERM, "owned by d32754");
+    EXPECT_REFUSED(mmu_update_one(d1, sim_ptr(0, 0), 0), -EPERM, "owned by the hypervisor");
     EXPECT_REFUSED(mmu_update_one(d1, sim_ptr(sim_nr_frames(), 0), 0), -EINVAL,
                    "not in a machine frame");
     EXPECT_REFUSED(mmu_update_one(d1, ~0ull & ~7ull, 0), -EINVAL, "not in a machine frame");
@@ -445,6 +565,101 @@ static void test_guest_access(void)
     CU_ASSERT_EQUAL(copy_to_guest(0xF57FFFFEu, &word, sizeof(word)), -EFAULT);
 }
 
+/* ---- the hypercall wrappers: batches, done, guest pointers ---- */
+
+/* Guest vas of the standard address space (sim.h): slots 0-3 writable,
+ * slot 4 read-only, slot 5 unmapped. */
+#define VA_REQS 0x1000u
+#define VA_DONE 0x2000u
+#define VA_RO   0x4000u
+#define VA_HOLE 0x5000u
+
+/* Write n requests at guest va: request i stores 0x100 + i in slot i of
+ * data[3] (a plain page). */
+static void put_requests(guest_va_t va, unsigned int n)
+{
+    uint8_t *page = (uint8_t *)sim_table(as.data[va >> PAGE_SHIFT]);
+    for (unsigned int i = 0; i < n; i++) {
+        mmu_update_t req = { sim_ptr(as.data[3], i) | MMU_NORMAL_PT_UPDATE, 0x100 + i };
+        size_t off = (va & (PAGE_SIZE - 1)) + i * sizeof(req);
+        memcpy(page + off, &req, sizeof(req) <= PAGE_SIZE - off ? sizeof(req) : PAGE_SIZE - off);
+    }
+}
+
+/* How many of data[3]'s first slots hold their request's value. */
+static unsigned int requests_applied(unsigned int n)
+{
+    unsigned int k = 0;
+    while (k < n && sim_table(as.data[3])[k] == 0x100 + k)
+        k++;
+    return k;
+}
+
+static uint32_t guest_done(void)
+{
+    return *(uint32_t *)sim_table(as.data[VA_DONE >> PAGE_SHIFT]);
+}
+
+static void test_mmu_update_batch(void)
+{
+    fresh();
+    put_requests(VA_REQS, 8);
+    mmu_update_t *reqs = (mmu_update_t *)sim_table(as.data[VA_REQS >> PAGE_SHIFT]);
+    reqs[5].ptr = sim_ptr(as.l1_low, 5);                  /* maps L2 writable: refused */
+    reqs[5].val = sim_pte(as.l2_low, PTE_RW_FLAGS);
+    CU_ASSERT_EQUAL(do_mmu_update(VA_REQS, 8, VA_DONE, DOMID_SELF), -EBUSY);
+    CU_ASSERT_EQUAL(guest_done(), 5);
+    CU_ASSERT_EQUAL(requests_applied(8), 5);
+    CU_ASSERT_EQUAL(sim_table(as.data[3])[6], 0);
+    CU_ASSERT_EQUAL(sim_table(as.l1_low)[5], 0);
+    CHECK_INVARIANTS();
+    put_requests(VA_REQS, 8);
+    CU_ASSERT_EQUAL(do_mmu_update(VA_REQS, 8, VA_DONE, DOMID_SELF), 0);
+    CU_ASSERT_EQUAL(guest_done(), 8);
+    CU_ASSERT_EQUAL(do_mmu_update(VA_REQS, 0, VA_DONE, 1), 0);      /* own id */
+    CU_ASSERT_EQUAL(guest_done(), 0);
+    EXPECT_REFUSED(do_mmu_update(VA_REQS, 8, 0, 9), -EPERM, "");     /* not privileged */
+    d1->is_privileged = true;
+    EXPECT_REFUSED(do_mmu_update(VA_REQS, 8, 0, 9), -ESRCH, "");
+    EXPECT_REFUSED(do_mmu_update(VA_REQS, 8, 0, 2), -EPERM, "");     /* foreign: not yet */
+}
+
+/* A count whose array would wrap past 4 GiB applies nothing. */
+static void test_mmu_update_huge_count(void)
+{
+    fresh();
+    put_requests(VA_REQS, 8);
+    EXPECT_REFUSED(do_mmu_update(VA_REQS, 0x10000000u, 0, DOMID_SELF), -EFAULT, "");
+    EXPECT_REFUSED(do_mmu_update(VA_REQS, 0xFFFFFFFFu, 0, DOMID_SELF), -EFAULT, "");
+    EXPECT_REFUSED(do_mmuext_op(VA_REQS, 0x20000000u, 0, DOMID_SELF), -EFAULT, "");
+    *(uint32_t *)sim_table(as.data[VA_DONE >> PAGE_SHIFT]) = 99;
+    CU_ASSERT_EQUAL(do_mmu_update(VA_REQS, 0x0FFFFFFFu, VA_DONE, DOMID_SELF), -EFAULT);
+    CU_ASSERT_EQUAL(guest_done(), 0);
+    CU_ASSERT_EQUAL(requests_applied(8), 0);
+}
+
+/* An array running into an unmapped page: the whole requests before it
+ * are applied and counted, whether or not the next one straddles. */
+static void test_mmu_update_fault_part_way(void)
+{
+    for (unsigned int straddle = 0; straddle <= 8; straddle += 8) {
+        fresh();
+        guest_va_t va = VA_HOLE - 3 * sizeof(mmu_update_t) - straddle;
+        put_requests(va, 4);
+        CU_ASSERT_EQUAL(do_mmu_update(va, 40, VA_DONE, DOMID_SELF), -EFAULT);
+        CU_ASSERT_EQUAL(guest_done(), 3);
+        CU_ASSERT_EQUAL(requests_applied(8), 3);
+        CHECK_INVARIANTS();
+    }
+    fresh();
+    put_requests(VA_REQS, 4);
+    CU_ASSERT_EQUAL(do_mmu_update(VA_HOLE, 1, VA_DONE, DOMID_SELF), -EFAULT);
+    CU_ASSERT_EQUAL(guest_done(), 0);
+    /* done not writable: the requests were applied all the same */
+    CU_ASSERT_EQUAL(do_mmu_update(VA_REQS, 4, VA_RO, DOMID_SELF), -EFAULT);
+    CU_ASSERT_EQUAL(requests_applied(8), 4);
+}
+
 /* ---- whole domains ---- */
 
 static void test_release_returns_everything(void)
@@ -467,6 +682,8 @@ int main(void)
 {
     static const struct mm_test tests[] = {
         { "mmu_update L1 entry", test_update_l1_entry },
+        { "mmu_update L1 fast path", test_update_l1_fast_path },
+        { "mmu_update cascade reaches the table", test_update_cascade_reaches_table },
         { "mmu_update L1 refused", test_update_l1_refused },
         { "mmu_update bad ptr refused", test_update_ptr_refused },
         { "PRESERVE_AD", test_preserve_ad },
@@ -484,6 +701,9 @@ int main(void)
         { "CLEAR_PAGE and COPY_PAGE", test_clear_and_copy_page },
         { "update_va_mapping", test_update_va_mapping },
         { "guest access", test_guest_access },
+        { "mmu_update batch and done", test_mmu_update_batch },
+        { "mmu_update count past 4 GiB", test_mmu_update_huge_count },
+        { "mmu_update array faults part way", test_mmu_update_fault_part_way },
         { "release returns everything", test_release_returns_everything },
     };
     return run_mm_suite("mmu", tests, ARRAY_SIZE(tests));

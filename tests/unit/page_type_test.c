@@ -228,9 +228,9 @@ static void test_l1_rules_refused(void)
              (unsigned long)foreign);
     EXPECT_REFUSED(pin(d1, MMUEXT_PIN_L1_TABLE, l1), -EPERM, msg);
     l1 = l1_with(d1, sim_pte(0, PTE_RO_FLAGS));
-    EXPECT_REFUSED(pin(d1, MMUEXT_PIN_L1_TABLE, l1), -EPERM, "owned by d32754"); /* Xen */
+    EXPECT_REFUSED(pin(d1, MMUEXT_PIN_L1_TABLE, l1), -EPERM, "owned by the hypervisor"); /* Xen */
     l1 = l1_with(d1, sim_pte(sim_nr_frames() - 1, PTE_RO_FLAGS));
-    EXPECT_REFUSED(pin(d1, MMUEXT_PIN_L1_TABLE, l1), -EPERM, "owned by d32756"); /* free */
+    EXPECT_REFUSED(pin(d1, MMUEXT_PIN_L1_TABLE, l1), -EPERM, "owned by no domain (it is free)"); /* free */
     l1 = l1_with(d1, sim_pte(sim_m2p_mfn, PTE_RO_FLAGS));
     EXPECT_REFUSED(pin(d1, MMUEXT_PIN_L1_TABLE, l1), -EPERM, "owned by");
 }

@@ -8,6 +8,7 @@
 #include <pvx/mm.h>
 #include <pvx/arch.h>
 #include <pvx/domain.h>
+#include <pvx/vcpu_timer.h>
 #include <pvx/console.h>
 #include <pvx/event.h>
 #include <pvx/sched.h>
@@ -80,6 +81,8 @@ void vcpu_load_context(struct vcpu *v)
     write_cr3(v->arch->l4_mfn << PAGE_SHIFT);
     ldt_load(v->arch->ldt_ents);
     write_cr0(v->arch->fpu_ts ? read_cr0() | CR0_TS : read_cr0() & ~(uint64_t)CR0_TS);
+    update_vcpu_system_time(v);
+    vcpu_timers_resume(v);
 }
 
 /* Power the machine off: QEMU's debug-exit device carries the status

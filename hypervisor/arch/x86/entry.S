@@ -182,6 +182,19 @@ spurious_entry:
         call handle_spurious
         jmp restore_all_guest
 
+/* IRQ0, the PIT (arch/x86/time.c): the one hardware timer. It interrupts a
+ * guest (guests run with IF=1) or the idle loop; the handler runs with
+ * IF=0 and the return path does whatever its timers asked for. */
+        .globl timer_irq_entry
+timer_irq_entry:
+        pushq $0
+        pushq $0x20
+        SAVE_ALL
+        cld                             /* a guest may be interrupted with DF set */
+        movq %rsp, %rdi
+        call handle_timer_interrupt
+        jmp restore_all_guest
+
 /* Enter a guest for the first time: rdi = a complete cpu_regs frame (not on
  * this stack). Copy it to the top of the hypervisor stack, where every entry
  * puts it, abandoning whatever C frames were there, and return through it. */

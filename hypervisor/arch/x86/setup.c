@@ -76,6 +76,7 @@ void start_pvx(uint32_t magic, uint64_t info_paddr)
         printk("boot loader: %s\n", boot_info.loader);
     memory_init();
     desc_init();
+    time_init();
     struct domain_start_state start;
     struct domain *d0 = build_dom0(&start);
     printk("starting d0 (%lu frames free)\n", frame_alloc_free_count());

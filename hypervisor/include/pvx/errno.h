@@ -17,6 +17,7 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define ENODATA 61
+#define ETIME 62
 #define EOPNOTSUPP 95
 #define ENOBUFS 105
 #endif

@@ -46,6 +46,11 @@ void evtchn_domain_init(struct domain *d);
 void evtchn_domain_destroy(struct domain *d);
 /* Raise port on d (delivery to its notify vCPU). */
 void evtchn_set_pending(struct domain *d, unsigned int port);
+/* Clear port's pending bit (a closed port must not look pending when reused). */
+void evtchn_clear_pending(struct domain *d, unsigned int port);
+/* Clear port's mask bit; if it was masked and is pending, deliver it now
+ * (EVTCHNOP_unmask, Xen's evtchn_2l_unmask). */
+void evtchn_unmask(struct domain *d, unsigned int port);
 /* Raise VIRQ virq for v / for d's vCPU 0 if bound. */
 void send_guest_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
@@ -58,4 +63,7 @@ int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
 /* Is port pending in d's shared_info? (for SCHEDOP_poll) */
 bool evtchn_is_pending(struct domain *d, unsigned int port);
 
+/* The invariants above hold for d (and its peers): 0, or prints the first
+ * violation and returns -1. (common/event_check.c; tests call it.) */
+int evtchn_check_invariants(const struct domain *d);
 #endif

@@ -84,6 +84,12 @@ struct page_info {
 #define L2_HYPERVISOR_FIRST 428   /* 0xF5800000 >> 21: slot-3 L2 entries from here are ours */
 #define L3_XEN_L2_SLOT 3          /* the L3 slot holding the hypervisor L2 */
 #define L3_GUEST_ADDED_FLAGS (_PAGE_RW | _PAGE_USER)  /* added to accepted L3 entries */
+/* L1 entry bits that do not change which references an entry holds and
+ * that any L1 entry may carry: an update of a validated entry that changes
+ * only these needs no validation (mmu.c's fast path). Xen's
+ * FASTPATH_FLAG_WHITELIST without G and bits 52-62, which pvx refuses in
+ * L1 entries (page_type.c checks the mask against its L1 rules). */
+#define L1_FASTPATH_FLAGS (_PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_AVAIL | _PAGE_USER | _PAGE_NX)
 
 static inline mfn_t pte_mfn(intpte_t e) { return (e & PTE_ADDR_MASK) >> PAGE_SHIFT; }
 static inline bool pte_present(intpte_t e) { return (e & _PAGE_PRESENT) != 0; }
@@ -128,6 +134,10 @@ static inline bool mfn_valid(mfn_t mfn) { return mfn < max_mfn; }
 extern uint32_t *machine_to_phys;   /* max_mfn entries; INVALID_PFN when unset */
 
 /* ---- references and types (common/page_type.c) ---- */
+/* Who owns a frame, for refusal messages: "d3", "the hypervisor" or
+ * "no domain (it is free)". buf holds at least OWNER_NAME_LEN bytes. */
+#define OWNER_NAME_LEN 24
+const char *owner_name(domid_t owner, char *buf);
 /* Take a general reference on a frame owned by d (and in use: count > 0).
  * false if not valid / not owned / count would overflow. */
 bool get_page(mfn_t mfn, struct domain *d);

@@ -1,7 +1,7 @@
 /*
  * pvx: time. System time is nanoseconds since boot, read from the TSC
  * (calibrated at boot); every vCPU sees it through vcpu_time_info.
- * (arch/x86/time.c implements these; tests/unit/sim_arch.c fakes them.)
+ * (arch/x86/time.c implements these; tests/unit/sim_time.c fakes them.)
  */
 #ifndef PVX_TIME_H
 #define PVX_TIME_H
@@ -13,6 +13,7 @@ typedef int64_t s_time_t;             /* ns since boot */
 #define STIME_MAX INT64_MAX
 
 struct vcpu;
+struct domain;
 
 /* Now, in ns since boot. */
 s_time_t NOW(void);

@@ -33,6 +33,14 @@ void memory_init(void);
 void desc_init(void);
 /* Remap the legacy PICs away from the exception vectors and mask them. */
 void i8259_init_masked(void);
+/* Let IRQ line irq (0-15) through / block it; end its interrupt (from the
+ * handler, before anything that may take long). */
+void i8259_unmask_irq(unsigned int irq);
+void i8259_mask_irq(unsigned int irq);
+void i8259_eoi(unsigned int irq);
+/* Calibrate the TSC, read the wallclock and start the timer hardware
+ * (arch/x86/time.c); before any domain is built. */
+void time_init(void);
 
 /* Physical <-> direct-map virtual addresses. */
 #define DIRECTMAP_VIRT(pa) ((void *)(0xFFFF800000000000ull + (uint64_t)(pa)))
