@@ -9,6 +9,9 @@
 #   output REGEX      a line matching REGEX (grep -E) must appear
 # tests/guests/NAME/cmdline holds the guest's command line and
 # tests/guests/NAME/xen-cmdline extra hypervisor options, if the test needs them.
+# tests/guests/NAME/domains lists boot-time domUs, one per line:
+# "GUESTNAME,options" (pvx-run --domain build/guests/GUESTNAME.elf,options).
+# A folder with a domu-only file is a domU program, not run on its own.
 # If tests/guests/NAME/also-via-grub exists, the guest runs a second time
 # booted through GRUB (Multiboot2) instead of QEMU's loader (Multiboot1).
 # Logs go to build/test-logs/NAME.log. Prints "N passed, N failed".
@@ -17,6 +20,7 @@ cd "$(dirname "$0")/.."
 mkdir -p build/test-logs
 passed=0 failed=0
 names=${GUEST_TESTS:-$(ls build/guests/*.elf | xargs -n1 basename | sed 's/\.elf$//' | grep -v '^demo$')}
+names=$(for n in $names; do [ -f "tests/guests/$n/domu-only" ] || echo "$n"; done)
 runs=""
 for name in $names; do
     runs="$runs $name"
@@ -41,6 +45,11 @@ for run in $runs; do
     cmdline_file=tests/guests/$name/cmdline
     extra=()
     [ -f "$cmdline_file" ] && extra=(--cmdline "$(cat "$cmdline_file")")
+    if [ -f "tests/guests/$name/domains" ]; then
+        while read -r spec; do
+            [ -n "$spec" ] && extra+=(--domain "build/guests/${spec%%,*}.elf,${spec#*,}")
+        done < "tests/guests/$name/domains"
+    fi
     xen_file=tests/guests/$name/xen-cmdline
     [ -f "$xen_file" ] && extra+=(--xen-cmdline "console=com1 com1=115200 $(cat "$xen_file")")
     tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${via[@]}" "${extra[@]}" > "$log" 2>&1

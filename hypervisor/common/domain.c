@@ -85,6 +85,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 void domain_destroy(struct domain *d)
 {
     vcpu_timers_destroy(d->vcpu0);
+    if (d->vcpu0->poll_timer.fn)
+        timer_stop(&d->vcpu0->poll_timer);
     evtchn_domain_destroy(d);
     arch_vcpu_destroy(d->vcpu0);
     d->vcpu0->guest_table = INVALID_MFN;

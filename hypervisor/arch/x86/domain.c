@@ -108,8 +108,15 @@ void domain_kill(struct domain *d)
     domain_destroy(d);
     printk("d%u destroyed: %lu frames returned, %lu free\n", id,
            frame_alloc_free_count() - before, frame_alloc_free_count());
-    if (id != 0)
-        send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
+    if (id == 0)
+        return;
+    send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
+    for (domid_t other = 1; other < MAX_DOMAINS; other++)
+        if (domain_by_id(other))
+            return;
+    extern unsigned long free_without_domus;
+    printk("all domUs gone: %lu frames free, %lu before they were built\n",
+           frame_alloc_free_count(), free_without_domus);
 }
 
 /* arch_domain_stopped: a domU's end frees it and lets the others run;
@@ -161,27 +168,4 @@ struct cpu_regs *guest_regs(void)
     /* Through an integer: the frame sits below the symbol, not in it. */
     uintptr_t top = (uintptr_t)boot_stack_top;
     return (struct cpu_regs *)(top - sizeof(struct cpu_regs));
-}
-
-/* The stub a guest frame is entered through (entry.S). */
-void enter_guest(const struct cpu_regs *frame) __attribute__((noreturn));
-
-/* Start v at its start-of-day state: Xen's registers (eip, esp, esi), flat
- * ring-1 segments, virtual IF on, events masked. */
-void vcpu_start(struct vcpu *v, uint32_t eip, uint32_t esp, uint32_t esi)
-{
-    static struct cpu_regs initial;     /* not on the stack enter_guest reuses */
-    struct cpu_regs *r = &initial;
-    memset(r, 0, sizeof(*r));
-    r->rip = eip;
-    r->cs = FLAT_RING1_CS;
-    r->rflags = X86_EFLAGS_IF | 0x2;
-    r->rsp = esp;
-    r->ss = FLAT_RING1_SS;
-    r->rsi = esi;
-    v->arch->kernel_sp = esp;
-    vcpu_load_context(v);
-    __asm__ volatile("movl %0, %%ds; movl %0, %%es; movl %0, %%fs; movl %0, %%gs"
-                     :: "r"(FLAT_RING1_DS));
-    enter_guest(r);
 }

@@ -195,19 +195,6 @@ timer_irq_entry:
         call handle_timer_interrupt
         jmp restore_all_guest
 
-/* Enter a guest for the first time: rdi = a complete cpu_regs frame (not on
- * this stack). Copy it to the top of the hypervisor stack, where every entry
- * puts it, abandoning whatever C frames were there, and return through it. */
-        .globl enter_guest
-enter_guest:
-        leaq boot_stack_top(%rip), %rsp
-        subq $22*8, %rsp
-        movq %rdi, %rsi
-        movq %rsp, %rdi
-        movl $22, %ecx
-        rep movsq
-        jmp restore_all_guest
-
         .section .rodata
         .globl exception_stubs
 exception_stubs:

@@ -150,14 +150,19 @@ void memory_init(void)
            (unsigned long)(nr_frames * sizeof(struct page_info)) >> 10, m2p_nr_2m * 2);
 }
 
-/* Give the frames of a boot module back to the allocator once it is used. */
-void free_boot_module(const struct boot_module *m)
+/* Give the frames of a boot module back to the allocator once it is used;
+ * returns how many. */
+unsigned long free_boot_module(const struct boot_module *m)
 {
+    unsigned long n = 0;
     for (paddr_t pa = m->start & PAGE_MASK; pa < m->end; pa += PAGE_SIZE) {
         mfn_t mfn = pa >> PAGE_SHIFT;
-        if (mfn_valid(mfn) && frame_table[mfn].owner == DOMID_XEN_ID && frame_table[mfn].count == 0)
+        if (mfn_valid(mfn) && frame_table[mfn].owner == DOMID_XEN_ID && frame_table[mfn].count == 0) {
             frame_alloc_add_free(mfn, 1);
+            n++;
+        }
     }
+    return n;
 }
 
 /* arch_mfn_to_virt: see pvx/arch.h. */

@@ -18,6 +18,7 @@
 #include <pvx/domain.h>
 #include <pvx/sched.h>
 #include <pvx/timer.h>
+#include <pvx/vcpu_timer.h>
 #include <public/xen.h>
 #include <asm/io.h>
 #include <asm/page.h>
@@ -33,12 +34,6 @@ static struct timer slice_timer;
 static s_time_t last_switch;
 
 void restore_all_guest(void);
-/* Until time.c / timer.c land (being written now), let the image link:
- * nothing calls schedule() before they exist. */
-#pragma weak NOW
-#pragma weak timer_init
-#pragma weak timer_set
-#pragma weak timer_stop
 
 /* raise_schedule: see pvx/sched.h. */
 void raise_schedule(void)
@@ -160,8 +155,10 @@ void schedule(void)
         prev->runstate = RUNSTATE_running;
         reset_stack_and_jump(restore_all_guest);
     }
-    if (prev && prev->arch)
+    if (prev && prev->arch) {
         save_vcpu_state(prev);
+        vcpu_timers_descheduled(prev);
+    }
     if (!next) {
         current = NULL;
         current_vcpu_info = &idle_vcpu_info;
