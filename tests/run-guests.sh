@@ -12,6 +12,8 @@
 # tests/guests/NAME/domains lists boot-time domUs, one per line:
 # "GUESTNAME,options" (pvx-run --domain build/guests/GUESTNAME.elf,options).
 # A folder with a domu-only file is a domU program, not run on its own.
+# tests/guests/NAME/input is typed on the console (printf %b escapes) once
+# the guest says it is waiting for input.
 # If tests/guests/NAME/also-via-grub exists, the guest runs a second time
 # booted through GRUB (Multiboot2) instead of QEMU's loader (Multiboot1).
 # Logs go to build/test-logs/NAME.log. Prints "N passed, N failed".
@@ -52,8 +54,16 @@ for run in $runs; do
     fi
     xen_file=tests/guests/$name/xen-cmdline
     [ -f "$xen_file" ] && extra+=(--xen-cmdline "console=com1 com1=115200 $(cat "$xen_file")")
-    tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${via[@]}" "${extra[@]}" > "$log" 2>&1
-    status=$?
+    if [ -f "tests/guests/$name/input" ]; then
+        # Type the input once the guest waits for it (up to 20 s).
+        { for _ in $(seq 200); do grep -aq "waiting for input" "$log" 2>/dev/null && break; sleep 0.1; done
+          printf '%b' "$(cat "tests/guests/$name/input")"; } |
+            tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${via[@]}" "${extra[@]}" > "$log" 2>&1
+        status=${PIPESTATUS[1]}
+    else
+        tools/pvx-run "build/guests/$name.elf" --timeout "${GUEST_TIMEOUT:-60}" "${via[@]}" "${extra[@]}" > "$log" 2>&1
+        status=$?
+    fi
     ok=1 why=""
     [ "$status" = "$want_status" ] || { ok=0; why="exit status $status, expected $want_status"; }
     for p in "${patterns[@]}"; do

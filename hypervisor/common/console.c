@@ -87,3 +87,24 @@ void console_ring_notify(struct domain *d, unsigned int port)
     (void)port;
     console_ring_drain(d);
 }
+
+/* Bytes typed on the console for dom0, until it reads them (CONSOLEIO_read). */
+static char input_ring[256];
+static unsigned int input_head, input_tail;   /* head: next to read; tail: next to write */
+
+/* console_input_push: see pvx/console.h. A full ring drops the byte. */
+void console_input_push(char c)
+{
+    if (input_tail - input_head >= sizeof(input_ring))
+        return;
+    input_ring[input_tail++ % sizeof(input_ring)] = c;
+    send_global_virq(domain_by_id(0), VIRQ_CONSOLE);
+}
+
+/* console_input_pop: see pvx/console.h. */
+int console_input_pop(void)
+{
+    if (input_head == input_tail)
+        return -1;
+    return (unsigned char)input_ring[input_head++ % sizeof(input_ring)];
+}

@@ -34,7 +34,7 @@ static long console_read(uint32_t count, uint32_t buf)
     while (done < count) {
         uint32_t n = 0;
         int c;
-        while (n < CONSOLE_CHUNK && done + n < count && (c = arch_console_getc()) >= 0)
+        while (n < CONSOLE_CHUNK && done + n < count && (c = console_input_pop()) >= 0)
             chunk[n++] = (char)c;
         if (n == 0)
             break;

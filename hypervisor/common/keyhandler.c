@@ -79,7 +79,7 @@ static void dump_evtchns(void)
             else if (e->state == ECS_UNBOUND)
                 printk(" (for d%u)", e->remote_dom);
             else if (e->state == ECS_VIRQ)
-                printk(" virq %u", e->virq);
+                printk(" %u", e->virq);
             printk("%s\n", evtchn_is_pending(d, port) ? " pending" : "");
         }
     }

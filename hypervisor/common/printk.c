@@ -32,7 +32,7 @@ static void out_number(struct fmt_out *o, unsigned long long v, unsigned base,
         out_char(o, digits[--n]);
 }
 
-/* Minimal vsnprintf: %d %i %u %x %p %s %c %%, l/ll/z modifiers, width, 0 pad, %.Ns / %.*s. */
+/* Minimal vsnprintf: %d %i %u %x %p %s %c %%, l/ll/z modifiers, width, 0 pad, %-Ns, %.Ns / %.*s. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct fmt_out o = { buf, size, 0 };
@@ -44,6 +44,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         fmt++;
         char pad = ' ';
         int width = 0, longs = 0;
+        bool left = false;              /* '-': pad on the right (strings) */
+        if (*fmt == '-')
+            left = true, fmt++;
         if (*fmt == '0')
             pad = '0', fmt++;
         while (*fmt >= '0' && *fmt <= '9')
@@ -84,10 +87,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             int len = 0;
             while (s[len] && (precision < 0 || len < precision))
                 len++;
-            while (width-- > len)
+            while (!left && width-- > len)
                 out_char(&o, ' ');
             for (int i = 0; i < len; i++)
                 out_char(&o, s[i]);
+            while (left && width-- > len)
+                out_char(&o, ' ');
             break;
         }
         case 'c':

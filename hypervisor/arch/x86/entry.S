@@ -195,6 +195,18 @@ timer_irq_entry:
         call handle_timer_interrupt
         jmp restore_all_guest
 
+/* IRQ4, COM1 received a byte (serial.c): console input for dom0 or the
+ * debug keys. */
+        .globl serial_irq_entry
+serial_irq_entry:
+        pushq $0
+        pushq $0x24
+        SAVE_ALL
+        cld
+        movq %rsp, %rdi
+        call handle_serial_interrupt
+        jmp restore_all_guest
+
         .section .rodata
         .globl exception_stubs
 exception_stubs:

@@ -3,6 +3,9 @@
 #include <pvx/lib.h>
 #include <asm/io.h>
 #include <asm/setup.h>
+#include <asm/regs.h>
+#include <pvx/console.h>
+#include <pvx/keyhandler.h>
 
 #define COM1 0x3f8
 
@@ -51,4 +54,27 @@ int serial_getc(void)
 int arch_console_getc(void)
 {
     return serial_getc();
+}
+
+/* Interrupt on received bytes (IER bit 0; OUT2 routes the UART's interrupt
+ * to the PIC on PC hardware) and unmask IRQ4. */
+void serial_enable_input(void)
+{
+    outb(COM1 + 1, 0x01);
+    outb(COM1 + 4, 0x0B);                       /* DTR | RTS | OUT2 */
+    i8259_unmask_irq(4);
+}
+
+/* IRQ4 (vector 0x24), from entry.S with interrupts off: hand every waiting
+ * byte to the console input router (debug keys or dom0's input). */
+void handle_serial_interrupt(struct cpu_regs *regs)
+{
+    (void)regs;
+    int c;
+    while ((c = serial_getc()) >= 0) {
+        int for_dom0 = console_input_byte((char)c);
+        if (for_dom0 >= 0)
+            console_input_push((char)for_dom0);
+    }
+    i8259_eoi(4);
 }

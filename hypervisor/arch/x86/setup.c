@@ -197,5 +197,7 @@ void start_pvx(uint32_t magic, uint64_t info_paddr)
     build_boot_domains();
     boot_free_frames = frame_alloc_free_count();
     printk("starting domains (%lu frames free)\n", boot_free_frames);
+    serial_enable_input();
+    printk("console input goes to dom0; press Ctrl-A three times for the hypervisor's debug keys\n");
     schedule();
 }

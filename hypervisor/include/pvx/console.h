@@ -15,4 +15,9 @@ void console_ring_drain(struct domain *d);
 /* ECS_XEN handler for a domU's console port. */
 void console_ring_notify(struct domain *d, unsigned int port);
 
+/* Console input for dom0: queue a byte (and raise VIRQ_CONSOLE) / take
+ * the oldest (-1 if none). */
+void console_input_push(char c);
+int console_input_pop(void);
+
 #endif

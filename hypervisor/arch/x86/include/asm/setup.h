@@ -25,6 +25,8 @@ extern struct boot_info boot_info;
 void multiboot_parse(uint32_t magic, paddr_t info_paddr);
 void serial_init(unsigned int baud);
 int serial_getc(void);
+/* Start taking console input by interrupt (IRQ4). */
+void serial_enable_input(void);
 /* Build the direct map and the hypervisor's own page tables. */
 void paging_init(void);
 /* Carve the frame table and M2P out of RAM and start the frame allocator. */
