@@ -200,11 +200,15 @@ static int validate_l3(mfn_t mfn, struct domain *d)
     return 0;
 }
 
+/* Every descriptor must be safe; DPL-0 segments are raised to DPL 1 in
+ * place (nobody can write the frame meanwhile: it has no writable mapping).
+ * A refusal part-way leaves earlier entries raised, which changes nothing a
+ * guest could use (a DPL-1 segment is what it runs with anyway). */
 static int validate_seg_desc(mfn_t mfn, struct domain *d)
 {
-    const uint64_t *desc = arch_mfn_to_virt(mfn);
+    uint64_t *desc = arch_mfn_to_virt(mfn);
     for (unsigned int i = 0; i < SEG_DESC_ENTRIES; i++)
-        if (!descriptor_is_safe(desc[i]))
+        if (!descriptor_fixup(&desc[i]))
             return refuse(d->domain_id, -EINVAL,
                           "descriptor frame 0x%lx: entry %u (0x%llx) is not safe",
                           (unsigned long)mfn, i, (unsigned long long)desc[i]);

@@ -451,6 +451,16 @@ static void test_descriptor_is_safe(void)
     CU_ASSERT(!descriptor_is_safe(seg(3, false, true, false, false))); /* system segment */
     /* a DPL-3 32-bit call gate (type 0xC) */
     CU_ASSERT(!descriptor_is_safe((0xCull << 40) | (3ull << 45) | (1ull << 47) | 0xe0080000ull));
+    /* Xen's fixup: DPL 0 code/data raised to 1; gates and 64-bit code not. */
+    uint64_t dpl0 = seg(0, true, true, true, false), d = dpl0;
+    CU_ASSERT(!descriptor_is_safe(dpl0));
+    CU_ASSERT(descriptor_fixup(&d));
+    CU_ASSERT_EQUAL(d, dpl0 | (1ull << 45));
+    uint64_t gate = 0x0000EC00E0191000ull;
+    d = gate;
+    CU_ASSERT(!descriptor_fixup(&d));
+    CU_ASSERT_EQUAL(d, gate);
+    CU_ASSERT(descriptor_is_safe(0x0000800000000000ull));    /* present, type 0 */
 }
 
 static void test_seg_desc_frames(void)
@@ -471,8 +481,16 @@ static void test_seg_desc_frames(void)
     sim_clear_extra_refs();
     CHECK_INVARIANTS();
 
+    /* A DPL-0 segment is raised to DPL 1 as the frame is typed (Xen). */
+    mfn_t raised = sim_alloc(d1);
+    ((uint64_t *)sim_table(raised))[5] = seg(0, true, true, true, false);
+    CU_ASSERT_EQUAL(get_page_and_type(raised, d1, PGT_seg_desc), 0);
+    CU_ASSERT_EQUAL(((uint64_t *)sim_table(raised))[5], seg(1, true, true, true, false));
+    put_page_and_type(raised);
+    CHECK_INVARIANTS();
+
     mfn_t bad = sim_alloc(d1);
-    ((uint64_t *)sim_table(bad))[9] = seg(0, true, true, true, false);
+    ((uint64_t *)sim_table(bad))[9] = seg(3, true, true, true, true);   /* 64-bit code */
     EXPECT_REFUSED(get_page_and_type(bad, d1, PGT_seg_desc), -EINVAL, "entry 9");
 }
 

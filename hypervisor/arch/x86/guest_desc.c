@@ -98,7 +98,7 @@ long do_update_descriptor(uint32_t ma_lo, uint32_t ma_hi, uint32_t desc_lo, uint
     mfn_t mfn = ma >> PAGE_SHIFT;
     if ((ma & 7) || !mfn_valid(mfn))
         return refuse(d, -EINVAL, "update_descriptor: bad address 0x%llx", (unsigned long long)ma);
-    if (!descriptor_is_safe(desc))
+    if (!descriptor_fixup(&desc))      /* DPL 0 becomes 1, as in Xen */
         return refuse(d, -EINVAL, "update_descriptor: descriptor 0x%llx is not safe",
                       (unsigned long long)desc);
     if (!get_page(mfn, d))

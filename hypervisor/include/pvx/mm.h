@@ -187,6 +187,10 @@ int guest_va_to_l1e_maddr(struct vcpu *v, guest_va_t va, paddr_t *pte_maddr);
 /* A guest segment descriptor (GDT/LDT entry) is safe to load: not a system
  * segment or gate, no 64-bit code, DPL >= 1 (or not present). (common/descriptor.c) */
 bool descriptor_is_safe(uint64_t desc);
+/* Accept a descriptor as Xen does: a present DPL-0 code/data segment is
+ * raised to DPL 1 in place; false (and *desc unchanged) if it is unsafe
+ * even then. (common/descriptor.c) */
+bool descriptor_fixup(uint64_t *desc);
 
 #ifdef PVX_HOST_BUILD
 /* A reference held outside page tables, pins and base pointers (e.g. an

@@ -19,7 +19,8 @@
  *  - update_descriptor on a live GDT entry (the CPU sees the new limit),
  *    on a live LDT entry and on a plain page; refused with -EINVAL: a
  *    misaligned address, an unsafe descriptor (call/interrupt gate, 64-bit
- *    code, DPL 0 code or data, TSS, LDT), a page-table frame, a frame the
+ *    code, TSS, LDT; DPL 0 code or data is accepted and raised to DPL 1, as
+ *    in Xen), a page-table frame, a frame the
  *    guest does not own, a frame that does not exist; a refused update
  *    changes nothing; a not-present descriptor is always accepted;
  *  - set_gdt errors: more than 7168 entries, a frame still mapped writable,
@@ -47,8 +48,6 @@ static const struct { uint64_t desc; const char *name; } unsafe[] = {
     { 0x0000EC00E0191000ull, "call gate" },
     { 0x0000EE00E0191000ull, "interrupt gate" },
     { 0x00AFBB000000FFFFull, "64-bit code" },
-    { 0x00CF93000000FFFFull, "DPL 0 data" },
-    { 0x00CF9B000000FFFFull, "DPL 0 code" },
     { 0x0000A90000000067ull, "TSS" },
     { 0x0000A20000000FFFull, "LDT" },
 };
@@ -245,6 +244,14 @@ static void test_update_descriptor(void)
     CHECK_EQ(seg_limit(SEL(4, 1)), 0x1fff);
     CHECK_EQ(upd(ma4 + 4, D_SMALL1), -XEN_EINVAL);     /* misaligned */
     CHECK_EQ(upd(ma4 + 1, D_SMALL1), -XEN_EINVAL);
+    /* DPL 0 code or data is accepted and raised to DPL 1, as Xen's
+     * check_descriptor() does (Linux PV writes DPL-0 kernel segments). */
+    CHECK_EQ(upd(ma4, 0x00CF93000000FFFFull), 0);
+    CHECK_EQ(gdt[4], 0x00CF93000000FFFFull | (1ull << 45));
+    CHECK_EQ(upd(ma4, 0x00CF9B000000FFFFull), 0);
+    CHECK_EQ(gdt[4], 0x00CF9B000000FFFFull | (1ull << 45));
+    /* A present system descriptor of type 0 is invalid, hence harmless. */
+    CHECK_EQ(upd(ma4, 0x0000800000000000ull), 0);
     CHECK_EQ(upd(ma4, D_NPGATE), 0);                    /* not present: anything goes */
     CHECK_EQ(seg_limit(SEL(4, 1)), -1);
     CHECK_EQ(upd(ma4, D_SMALL1), 0);
