@@ -98,7 +98,16 @@ static void save_vcpu_state(struct vcpu *v)
                      ".quad 1b, 3b\n"                                         \
                      ".popsection\n" : "+r"((uint32_t){ sel }))
 
-/* Put the incoming vCPU's state into the CPU and its frame on the stack. */
+/* The data segment selectors the CPU holds now. */
+static void read_segs(uint16_t segs[4])
+{
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+                     : "=m"(segs[0]), "=m"(segs[1]), "=m"(segs[2]), "=m"(segs[3]));
+}
+
+/* Put the incoming vCPU's state into the CPU and its frame on the stack.
+ * A selector its GDT/LDT no longer allows is loaded as null and the guest
+ * is sent to its failsafe callback (as Xen does) with the four it had. */
 static void load_vcpu_state(struct vcpu *v)
 {
     struct arch_vcpu *a = v->arch;
@@ -108,6 +117,10 @@ static void load_vcpu_state(struct vcpu *v)
     LOAD_SEG(es, a->es);
     LOAD_SEG(fs, a->fs);
     LOAD_SEG(gs, a->gs);
+    uint16_t now[4], wanted[4] = { a->ds, a->es, a->fs, a->gs };
+    read_segs(now);
+    if (memcmp(now, wanted, sizeof(now)) != 0)
+        bounce_to_failsafe(v, guest_regs(), wanted);
     write_cr0(read_cr0() & ~(uint64_t)CR0_TS);
     if (a->fpu_initialised) {
         __asm__ volatile("fxrstor64 %0" :: "m"(a->fpu_state));
@@ -144,7 +157,9 @@ void schedule(void)
     last_switch = now;
     s_time_t slice;
     struct vcpu *next = sched_credit_pick(now, &slice);
-    if (next) {
+    /* Idle with a slice: a capped vCPU waits for the next refill, and
+     * nothing else may wake us for it. */
+    if (next || slice) {
         if (slice_timer.fn == NULL)
             timer_init(&slice_timer, slice_expired, NULL);
         timer_set(&slice_timer, now + slice);

@@ -79,11 +79,11 @@ static void hypervisor_fault(struct cpu_regs *regs)
  * cs:eip. what names the bounce for a crash message. */
 static void bounce_frame(struct vcpu *v, struct cpu_regs *regs, uint16_t cs, uint32_t eip,
                          bool mask_events, bool has_error, uint32_t error_code,
-                         guest_va_t resume_eip, const char *what)
+                         guest_va_t resume_eip, const char *what, const uint16_t *segs)
 {
     struct arch_vcpu *a = v->arch;
     struct vcpu_info *vi = a->vcpu_info;
-    uint32_t frame[7], n = 0;
+    uint32_t frame[11], n = 0;
     uint32_t esp = (uint32_t)regs->rsp, ss = (uint32_t)regs->ss;
     /* Any ring but the kernel's (3, or 2 through a guest GDT segment) gets
      * the kernel stack, as in Xen (compat_create_bounce_frame tests cs & 2):
@@ -106,8 +106,12 @@ static void bounce_frame(struct vcpu *v, struct cpu_regs *regs, uint16_t cs, uin
     frame[n++] = resume_eip;
     if (has_error)
         frame[n++] = error_code;
+    if (segs) {                 /* failsafe: gs, fs, es, ds pushed, so ds is lowest */
+        for (int i = 3; i >= 0; i--)
+            frame[n++] = segs[i];
+    }
     /* The array is in push order; memory order is the reverse. */
-    uint32_t mem[7];
+    uint32_t mem[11];
     for (uint32_t i = 0; i < n; i++)
         mem[i] = frame[n - 1 - i];
     esp -= n * 4;
@@ -136,14 +140,25 @@ void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
                      resume_eip);
     char what[16];
     snprintf(what, sizeof(what), "trap %u", vec);
-    bounce_frame(v, regs, t->cs, t->eip, t->mask_events, has_error, error_code, resume_eip, what);
+    bounce_frame(v, regs, t->cs, t->eip, t->mask_events, has_error, error_code, resume_eip, what, NULL);
 }
 
 /* bounce_to_callback: see asm/traps.h. */
 void bounce_to_callback(struct vcpu *v, struct cpu_regs *regs, const struct guest_callback *cb)
 {
     bounce_frame(v, regs, cb->cs, cb->eip, cb->mask_events, false, 0, (guest_va_t)regs->rip,
-                 "an event upcall");
+                 "an event upcall", NULL);
+}
+
+/* bounce_to_failsafe: see asm/traps.h. */
+void bounce_to_failsafe(struct vcpu *v, struct cpu_regs *regs, const uint16_t segs[4])
+{
+    const struct guest_callback *cb = &v->arch->failsafe_cb;
+    if ((cb->cs & ~3u) == 0)
+        domain_crash(v->domain, "bad segment selector (ds %04x es %04x fs %04x gs %04x) "
+                     "and no failsafe callback", segs[0], segs[1], segs[2], segs[3]);
+    bounce_frame(v, regs, cb->cs, cb->eip, cb->mask_events, false, 0, (guest_va_t)regs->rip,
+                 "the failsafe callback", segs);
 }
 
 /* Guest-visible CR0: TS is the virtual one. */

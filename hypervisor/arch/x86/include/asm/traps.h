@@ -33,6 +33,11 @@ void bounce_to_guest(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
  * Xen's frame without an error code. Crashes the domain if the frame
  * cannot be written. */
 void bounce_to_callback(struct vcpu *v, struct cpu_regs *regs, const struct guest_callback *cb);
+/* A saved data segment selector (segs: ds, es, fs, gs) could not be
+ * reloaded: enter the failsafe callback with Xen's frame (the four
+ * selectors below eip, ds lowest) so the guest can repair them. Crashes the
+ * domain if it registered none. */
+void bounce_to_failsafe(struct vcpu *v, struct cpu_regs *regs, const uint16_t segs[4]);
 /* Set by code that needs work done before the next return to a guest. */
 extern volatile uint8_t work_pending;
 
