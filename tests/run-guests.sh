@@ -7,6 +7,9 @@
 # hypervisor says so in tests/guests/NAME/expect:
 #   status N          expected pvx-run exit status (1 = dom0 crashed)
 #   output REGEX      a line matching REGEX (grep -E) must appear
+#   absent REGEX      no line may match REGEX
+#   in-order REGEX    exactly one line matches REGEX, and it comes after the
+#                     line matched by the previous in-order pattern
 # tests/guests/NAME/cmdline holds the guest's command line and
 # tests/guests/NAME/xen-cmdline extra hypervisor options, if the test needs them.
 # tests/guests/NAME/domains lists boot-time domUs, one per line:
@@ -32,13 +35,15 @@ for run in $runs; do
     name=${run%@grub} via=()
     [ "$run" != "$name" ] && via=(--grub)
     log=build/test-logs/${run/@/-}.log
-    want_status=0 patterns=()
+    want_status=0 patterns=() absents=() ordered=()
     expect=tests/guests/$name/expect
     if [ -f "$expect" ]; then
         while read -r key rest; do
             case "$key" in
                 status) want_status=$rest ;;
                 output) patterns+=("$rest") ;;
+                absent) absents+=("$rest") ;;
+                in-order) ordered+=("$rest") ;;
             esac
         done < "$expect"
     else
@@ -68,6 +73,21 @@ for run in $runs; do
     [ "$status" = "$want_status" ] || { ok=0; why="exit status $status, expected $want_status"; }
     for p in "${patterns[@]}"; do
         tr -d '\r' < "$log" | grep -Eq -- "$p" || { ok=0; why="${why:+$why; }no line matching '$p'"; }
+    done
+    for p in "${absents[@]}"; do
+        tr -d '\r' < "$log" | grep -Eq -- "$p" && { ok=0; why="${why:+$why; }a line matches '$p'"; }
+    done
+    prev=0
+    for p in "${ordered[@]}"; do
+        at=$(tr -d '\r' < "$log" | grep -nE -- "$p" | cut -d: -f1)
+        n=$(echo "$at" | grep -c .)
+        if [ "$n" != 1 ]; then
+            ok=0; why="${why:+$why; }$n lines matching '$p', expected 1"
+        elif [ "$at" -le "$prev" ]; then
+            ok=0; why="${why:+$why; }'$p' out of order"
+        else
+            prev=$at
+        fi
     done
     if [ $ok = 1 ]; then
         passed=$((passed + 1)); echo "PASS guest $run"

@@ -10,11 +10,13 @@
 #include <pvx/keyhandler.h>
 #include <pvx/sched.h>
 #include <pvx/time.h>
+#include <public/xen.h>
 
 static const char *const runstate_names[] = { "running", "runnable", "blocked", "offline" };
 static const char *const domain_state_names[] = { "running", "shutdown", "crashed" };
 
-/* 'q': every domain and its vCPU. */
+/* 'q': every domain and its vCPU; each also gets VIRQ_DEBUG (as in Xen),
+ * so a guest can print its own view next to the hypervisor's. */
 static void dump_domains(void)
 {
     printk("'q' pressed: domains and vCPUs\n");
@@ -29,6 +31,7 @@ static void dump_domains(void)
         printk("    vcpu0 %s%s cpu time %lld ms, credit %d%s\n",
                runstate_names[v->runstate], v->pause_count ? " paused" : "",
                (long long)(v->cpu_time / 1000000), v->credit, v->parked ? " (parked: over cap)" : "");
+        send_guest_virq(v, VIRQ_DEBUG);
     }
 }
 

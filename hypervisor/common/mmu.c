@@ -33,8 +33,7 @@
 #define LDT_ENTRY_SIZE 8
 
 /* Print why a guest request was refused (naming the domain) and return err. */
-#define refuse(d, err, fmt, ...) \
-    (printk("d%u: " fmt "\n", (unsigned int)(d)->domain_id, ##__VA_ARGS__), (err))
+#define refuse(d, err, fmt, ...) guest_refusal((d)->domain_id, (err), fmt, ##__VA_ARGS__)
 
 static intpte_t *entry_at(mfn_t table, unsigned int slot)
 {

@@ -78,8 +78,7 @@ static const char *const type_names[] = {
 };
 
 /* Print why a guest request was refused (naming the domain) and return err. */
-#define refuse(domid, err, fmt, ...) \
-    (printk("d%u: " fmt "\n", (unsigned int)(domid), ##__VA_ARGS__), (err))
+#define refuse(domid, err, fmt, ...) guest_refusal((domid), (err), fmt, ##__VA_ARGS__)
 
 static intpte_t *table_of(mfn_t mfn)
 {

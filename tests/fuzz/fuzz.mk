@@ -16,7 +16,7 @@ FUZZ_SMOKE_SECONDS ?= 20
 
 # What each fuzzer links besides its own source.
 FUZZ_SIM_SRCS := tests/unit/sim_arch.c tests/unit/sim_console.c
-FUZZ_MM_SRCS := $(addprefix hypervisor/common/,page_alloc.c page_type.c mmu.c descriptor.c mm_check.c)
+FUZZ_MM_SRCS := $(addprefix hypervisor/common/,page_alloc.c page_type.c mmu.c descriptor.c mm_check.c log.c cmdline.c)
 mmu_fuzz_SRCS := $(FUZZ_MM_SRCS) hypervisor/common/mmu_hypercalls.c $(FUZZ_SIM_SRCS)
 elf_loader_fuzz_SRCS := hypervisor/common/elf_loader.c
 

@@ -23,8 +23,7 @@
 #define DESC_FRAME_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 /* Print why a guest request was refused (naming the domain) and return err. */
-#define refuse(d, err, fmt, ...) \
-    (printk("d%u: " fmt "\n", (unsigned int)(d)->domain_id, ##__VA_ARGS__), (err))
+#define refuse(d, err, fmt, ...) guest_refusal((d)->domain_id, (err), fmt, ##__VA_ARGS__)
 
 /* Type every frame in mfns[] as a descriptor frame of d; all or nothing.
  * (A frame refused for its type or contents was reported by page_type.c.) */

@@ -28,6 +28,16 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print, then stop the machine. */
 __attribute__((noreturn)) void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Log levels (loglvl=): hv_options.loglvl is one of these. */
+#define LOGLVL_NONE 0
+#define LOGLVL_ERROR 1
+#define LOGLVL_WARNING 2
+#define LOGLVL_INFO 3
+#define LOGLVL_ALL 4
+/* Report a refused guest request as "d<domid>: <message>" (shown at
+ * loglvl=warning and above) and return err: `return guest_refusal(...)`. */
+int guest_refusal(unsigned int domid, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #define BUG_ON(c) do { if (c) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
 
 #endif
