@@ -1,11 +1,16 @@
 /*
  * pvx: guest output on the hypervisor console. dom0's output (console_io)
  * goes out as it is; every other domain's is cut into lines, each prefixed
- * "(dN) ", so domains running side by side stay readable. Until dom0 has a
+ * "(dN) ", so domains running side by side stay readable, and stripped of
+ * control characters (as Xen does for all but the hardware domain), so a
+ * domU cannot move the cursor, clear the screen or overwrite a line with
+ * '\r' to pass its output off as the hypervisor's. Until dom0 has a
  * console backend, the hypervisor also drains each domU's PV console ring
- * (start_info.console.domU): on the guest's notification and from a
- * periodic timer, so a guest that waits for the ring to empty never waits
- * forever.
+ * (start_info.console.domU) when the guest notifies its console port (as
+ * xenconsoled does; here before EVTCHNOP_send returns), then raises the
+ * port to say there is room, so a guest that notifies and then waits for
+ * out_cons to catch up never waits long. Bytes never notified stay in the
+ * ring.
  */
 #include <pvx/lib.h>
 #include <pvx/arch.h>
@@ -33,6 +38,12 @@ void console_domain_write(struct domain *d, const char *buf, size_t len)
         return;
     }
     for (size_t i = 0; i < len; i++) {
+        /* Xen's isprint(): ASCII and Latin-1 graphics, not the C0/C1
+         * controls (0x9b is a one-byte CSI on some terminals). */
+        unsigned char c = (unsigned char)buf[i];
+        bool printable = (c >= 0x20 && c <= 0x7e) || c >= 0xa0 || c == '\t';
+        if (!printable && c != '\n')
+            continue;
         d->console_line[d->console_line_len++] = buf[i];
         if (buf[i] == '\n' || d->console_line_len == sizeof(d->console_line) - 1) {
             if (buf[i] != '\n')

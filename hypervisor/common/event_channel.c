@@ -37,6 +37,17 @@ bool evtchn_is_pending(struct domain *d, unsigned int port)
     return (pending[port / BITS_PER_WORD] >> (port % BITS_PER_WORD)) & 1;
 }
 
+/* Is v polling on port? (More ports than poll_ports holds: any port.) */
+static bool vcpu_polls_port(const struct vcpu *v, unsigned int port)
+{
+    if (v->poll_count > ARRAY_SIZE(v->poll_ports))
+        return true;
+    for (unsigned int i = 0; i < v->poll_count; i++)
+        if (v->poll_ports[i] == port)
+            return true;
+    return false;
+}
+
 /* evtchn_set_pending: the 2-level ABI's delivery rule. The guest may change
  * the bitmaps at any time, so only single-word read-modify-writes are used,
  * and only on bits the ABI gives the hypervisor to set. */
@@ -55,7 +66,7 @@ void evtchn_set_pending(struct domain *d, unsigned int port)
         __atomic_fetch_or(&vi->evtchn_pending_sel, 1u << word, __ATOMIC_SEQ_CST);
         vi->evtchn_upcall_pending = 1;
         vcpu_kick(v);
-    } else if (v->poll_count) {
+    } else if (v->poll_count && vcpu_polls_port(v, port)) {
         vcpu_wake(v);                      /* SCHEDOP_poll wakes on masked ports too */
     }
 }

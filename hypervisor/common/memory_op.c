@@ -9,7 +9,9 @@
 #include <public/memory.h>
 
 /* The domain a domid_t argument names: DOMID_SELF or own id for anyone,
- * any domain for dom0. NULL with *rc set otherwise. */
+ * any domain for dom0. NULL with *rc set otherwise. As Xen, the domain is
+ * looked up before the permission check, so a missing domain is -ESRCH
+ * for every caller (event_channel_op's status answers the same way). */
 static struct domain *target_domain(uint32_t arg, long *rc)
 {
     domid_t id;
@@ -20,13 +22,15 @@ static struct domain *target_domain(uint32_t arg, long *rc)
     struct domain *self = current->domain;
     if (id == DOMID_SELF || id == self->domain_id)
         return self;
+    struct domain *d = domain_by_id(id);
+    if (!d) {
+        *rc = -ESRCH;
+        return NULL;
+    }
     if (!self->is_privileged) {
         *rc = -EPERM;
         return NULL;
     }
-    struct domain *d = domain_by_id(id);
-    if (!d)
-        *rc = -ESRCH;
     return d;
 }
 

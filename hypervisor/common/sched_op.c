@@ -32,10 +32,13 @@ static long sched_block(struct vcpu *v)
     vcpu_block_current(0);
 }
 
-/* The poll timeout passed. */
+/* The poll timeout passed: wake the vCPU if it is still polling (an
+ * event may have woken it already; then it is blocked in something else). */
 static void poll_timeout(void *data)
 {
-    vcpu_wake(data);
+    struct vcpu *v = data;
+    if (v->poll_count)
+        vcpu_wake(v);
 }
 
 /* SCHEDOP_poll: wait until one of the ports is pending (even masked) or
@@ -58,12 +61,18 @@ static long sched_poll(struct vcpu *v, uint32_t arg)
     }
     if (p.nr_ports == 0 && p.timeout == 0)
         return 0;                         /* nothing to wait for */
+    /* Remember the ports (a masked one becoming pending wakes us only if it
+     * is one of them); a long list just wakes on any. */
     v->poll_count = p.nr_ports ? p.nr_ports : 1;
-    if (p.timeout) {
-        if (v->poll_timer.fn == NULL)
-            timer_init(&v->poll_timer, poll_timeout, v);
+    v->poll_ports[0] = 0xFFFF;            /* timeout only: no port wakes it */
+    for (uint32_t i = 0; i < p.nr_ports && i < ARRAY_SIZE(v->poll_ports); i++)
+        copy_from_guest(&v->poll_ports[i], p.ports + i * (uint32_t)sizeof(evtchn_port_t), 2);
+    if (v->poll_timer.fn == NULL)
+        timer_init(&v->poll_timer, poll_timeout, v);
+    if (p.timeout)
         timer_set(&v->poll_timer, (s_time_t)p.timeout);
-    }
+    else
+        timer_stop(&v->poll_timer);
     vcpu_block_current(0);
 }
 

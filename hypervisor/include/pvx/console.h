@@ -6,7 +6,8 @@
 struct domain;
 
 /* Print len bytes of d's output: dom0's as is, others' line by line with a
- * "(dN) " prefix (a partial line waits for its newline). */
+ * "(dN) " prefix (a partial line waits for its newline), control
+ * characters but tab dropped. */
 void console_domain_write(struct domain *d, const char *buf, size_t len);
 /* Print d's unfinished line, if any (when it stops). */
 void console_domain_flush(struct domain *d);
