@@ -121,3 +121,4 @@ debug: hypervisor guests
 clean:
 	rm -rf $(B)
 -include tests/bench/bench.mk
+include guest-os/guest-os.mk

@@ -17,6 +17,9 @@
 # A folder with a domu-only file is a domU program, not run on its own.
 # tests/guests/NAME/input is typed on the console (printf %b escapes) once
 # the guest says it is waiting for input.
+# A test whose checks are about time spans runs under -icount (an `icount`
+# file): the guest's clock then counts instructions and idle time is
+# skipped, so the figures do not depend on how busy the host is.
 # If tests/guests/NAME/also-via-grub exists, the guest runs a second time
 # booted through GRUB (Multiboot2) instead of QEMU's loader (Multiboot1).
 # Logs go to build/test-logs/NAME.log. Prints "N passed, N failed".
@@ -57,6 +60,7 @@ for run in $runs; do
             [ -n "$spec" ] && extra+=(--domain "build/guests/${spec%%,*}.elf,${spec#*,}")
         done < "tests/guests/$name/domains"
     fi
+    [ -f "tests/guests/$name/icount" ] && extra+=(--icount)
     xen_file=tests/guests/$name/xen-cmdline
     [ -f "$xen_file" ] && extra+=(--xen-cmdline "console=com1 com1=115200 $(cat "$xen_file")")
     if [ -f "tests/guests/$name/input" ]; then

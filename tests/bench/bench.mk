@@ -1,9 +1,10 @@
-# make bench: hypercall and MMU costs, under QEMU with -icount shift=0
-# (instructions) and without (TCG host cycles). tools/pvx-bench runs the
-# bench guests and prints the table; docs/performance.md keeps the latest.
-# Bench guests live here, not under tests/guests/, because they are not tests:
-# each folder tests/bench/NAME/ becomes build/bench/NAME.elf, linked with the
-# test-guest runtime.
+# make bench: hypercall and MMU costs, event-channel round trips, timer
+# lateness and scheduler fairness, under QEMU with -icount shift=0
+# (instructions) and without (TCG host cycles / real time). tools/pvx-bench
+# runs the bench guests and prints the tables; docs/performance.md keeps the
+# latest. Bench guests live here, not under tests/guests/, because they are
+# not tests: each folder tests/bench/NAME/ becomes build/bench/NAME.elf,
+# linked with the test-guest runtime (tests/bench/bench_util.h is shared).
 
 BENCH_NAMES := $(notdir $(patsubst %/,%,$(wildcard tests/bench/*/)))
 BENCH_ELFS := $(patsubst %,$(B)/bench/%.elf,$(BENCH_NAMES))
@@ -15,6 +16,7 @@ $(B)/bench/obj/%.o: tests/bench/%.S
 	@mkdir -p $(dir $@)
 	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
 bench_objs = $(patsubst tests/bench/%,$(B)/bench/obj/%,$(patsubst %.c,%.o,$(patsubst %.S,%.o,$(wildcard tests/bench/$(1)/*.c tests/bench/$(1)/*.S))))
+.SECONDARY: $(foreach n,$(BENCH_NAMES),$(call bench_objs,$(n)))   # keep them: no rebuild every time
 $(B)/bench/%.elf: $$(call bench_objs,$$*) $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
 	@echo "  GUESTLD $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments -T tests/guests/lib/guest.ld $(filter %.o,$^) \
 	    $(shell $(HOSTCC) -m32 -print-libgcc-file-name) -o $@
@@ -22,4 +24,4 @@ $(B)/bench/%.elf: $$(call bench_objs,$$*) $(GUEST_LIB_OBJS) tests/guests/lib/gue
 .PHONY: bench bench-build
 bench-build: hypervisor $(BENCH_ELFS)
 bench: bench-build
-	@tools/pvx-bench $(B)/bench/hcbench.elf
+	@tools/pvx-bench

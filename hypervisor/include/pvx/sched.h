@@ -25,23 +25,33 @@ void vcpu_kick(struct vcpu *v);
 __attribute__((noreturn)) void vcpu_block_current(long rc);
 /* Ask for a scheduling decision at the next return to a guest. */
 void raise_schedule(void);
+/* Time v has run in all (ns): its cpu_time, charged when it leaves the
+ * CPU, plus the current stint if it is running now. */
+s_time_t vcpu_cpu_time(const struct vcpu *v);
 
 /* ---- the policy: a credit scheduler (common/sched_credit.c) ----
  * Every accounting period (30 ms) the period's CPU time is shared out as
- * credit among the domains with runnable vCPUs, in proportion to their
- * weights; a capped domain gets at most cap% of the period. Running costs
+ * credit among the domains whose vCPUs are runnable or ran in the period,
+ * in proportion to their weights; a capped domain gets at most cap% of
+ * the period, and what a domain cannot take (over its cap, or credit it
+ * left unused) goes to the others by weight. Running costs
  * credit. The runnable vCPU with the most credit runs next, for at most
  * a time slice (10 ms) and never past a capped vCPU's remaining credit; a
  * capped vCPU that has used its share is parked until the next period.
  * Blocked vCPUs cost nothing and keep at most one period of credit. */
 #define SCHED_PERIOD MILLISECS(30)
 #define SCHED_SLICE  MILLISECS(10)
+/* No slice is shorter (it may overrun a nearly spent cap or the refill
+ * by this much): shorter would cost more in switching than it shares. */
+#define SCHED_MIN_SLICE MICROSECS(100)
 /* v joins / leaves the policy's set (when its domain starts / dies). */
 void sched_credit_add(struct vcpu *v);
 void sched_credit_remove(struct vcpu *v);
 /* v ran for `ran` ns up to `now`: charge it. */
 void sched_credit_charge(struct vcpu *v, s_time_t ran, s_time_t now);
-/* The vCPU to run next (NULL = none runnable: idle) and for how long. */
+/* The vCPU to run next and for how long. NULL = none runnable: idle;
+ * then *slice is how long until a parked vCPU may run again (the next
+ * refill: call again then), or 0 if none is waiting. */
 struct vcpu *sched_credit_pick(s_time_t now, s_time_t *slice);
 
 #endif

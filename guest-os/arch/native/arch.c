@@ -1,0 +1,180 @@
+/*
+ * guest-os native: the arch interface (kernel/arch.h) on bare x86 in ring 0.
+ * Privileged instructions do the work: lgdt/ltr/lidt, the 16550 UART on
+ * COM1, our own PAE page tables written directly, cli/sti, hlt, and QEMU's
+ * isa-debug-exit port to power off.
+ */
+#include "../../kernel/kernel.h"
+#include "native.h"
+
+#define COM1 0x3f8
+#define DEBUG_EXIT_PORT 0xf4     /* QEMU -device isa-debug-exit,iobase=0xf4 */
+#define IDENTITY_MAP_END 0x40000000u   /* the kernel maps the low 1 GiB 1:1 */
+
+#define PTE_P  0x001ull
+#define PTE_RW 0x002ull
+#define PTE_U  0x004ull
+#define PTE_PS 0x080ull
+
+extern uint64_t gdt[];
+extern uint32_t multiboot_info;
+extern const uint32_t trap_stub_table[256];
+extern char kernel_end[];
+
+/* ---- console: COM1, polled ---- */
+static void serial_init(void)
+{
+    outb(COM1 + 1, 0x00);        /* no UART interrupts */
+    outb(COM1 + 3, 0x80);        /* DLAB */
+    outb(COM1 + 0, 0x01);        /* 115200 baud */
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03);        /* 8N1 */
+    outb(COM1 + 2, 0xc7);        /* FIFOs on */
+    outb(COM1 + 4, 0x03);        /* DTR, RTS */
+    arch_console_write("\n", 1);  /* after the BIOS's "Booting from ROM.." */
+}
+
+static void serial_putc(char c)
+{
+    while (!(inb(COM1 + 5) & 0x20))
+        ;
+    outb(COM1, (uint8_t)c);
+}
+
+void arch_console_write(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            serial_putc('\r');
+        serial_putc(s[i]);
+    }
+}
+
+int arch_console_read_byte(void)
+{
+    return (inb(COM1 + 5) & 1) ? inb(COM1) : -1;
+}
+
+/* ---- descriptor tables ---- */
+struct tss {
+    uint32_t link, esp0, ss0, unused[22];
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+static struct tss tss;
+static uint64_t idt[256];
+static char kernel_stack[16384] __attribute__((aligned(16)));
+
+static uint64_t gate(uint32_t handler, unsigned int dpl)
+{
+    /* 32-bit interrupt gate: interrupts off on entry. */
+    return (handler & 0xffff) | ((uint64_t)KERNEL_CS << 16) |
+           ((uint64_t)(0x8e | dpl << 5) << 40) | ((uint64_t)(handler >> 16) << 48);
+}
+
+static void tables_init(void)
+{
+    uint32_t base = (uint32_t)&tss, limit = sizeof(tss) - 1;
+    tss.ss0 = KERNEL_DS;
+    tss.esp0 = (uint32_t)(kernel_stack + sizeof(kernel_stack));
+    tss.iomap_base = sizeof(tss);
+    gdt[TSS_SEL >> 3] = (limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
+                        (0x89ull << 40) | ((uint64_t)(base >> 24) << 56);
+    __asm__ volatile("ltr %w0" :: "r"(TSS_SEL));
+
+    for (unsigned int v = 0; v < 256; v++)
+        idt[v] = gate(trap_stub_table[v], v == 0x80 || v == 3 || v == 4 ? 3 : 0);
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) desc = { sizeof(idt) - 1, (uint32_t)idt };
+    __asm__ volatile("lidt %0" :: "m"(desc));
+
+    /* Mask both PICs: no device interrupts yet (the BIOS maps IRQ 0 onto
+     * vector 8, which would look like a double fault). */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+/* ---- paging: PAE, the low 1 GiB identity-mapped with 2 MiB pages (kernel
+ * only), user space under L3 slot 1 with 4 KiB pages. ---- */
+static uint64_t pdpt[4] __attribute__((aligned(32)));
+static uint64_t kernel_l2[512] __attribute__((aligned(4096)));
+static uint64_t user_l2[512] __attribute__((aligned(4096)));
+
+static void paging_init(void)
+{
+    for (unsigned int i = 0; i < 512; i++)
+        kernel_l2[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
+    pdpt[0] = (uint32_t)kernel_l2 | PTE_P;     /* PAE PDPTEs take P only */
+    pdpt[1] = (uint32_t)user_l2 | PTE_P;
+    uint32_t cr0, cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" :: "r"(cr4 | 0x20));              /* PAE */
+    __asm__ volatile("mov %0, %%cr3" :: "r"((uint32_t)pdpt));
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" :: "r"(cr0 | 0x80010000u));       /* PG, WP */
+}
+
+int arch_map_user_page(uint32_t va, void *kpage)
+{
+    if (va < USER_BASE || va >= USER_END)
+        return -22;
+    uint64_t *l2e = &user_l2[(va >> 21) & 511];
+    if (!(*l2e & PTE_P)) {
+        void *l1 = page_alloc();
+        if (!l1)
+            return -12;
+        *l2e = (uint32_t)l1 | PTE_P | PTE_RW | PTE_U;
+    }
+    uint64_t *l1 = (uint64_t *)(uint32_t)(*l2e & ~0xfffull);
+    l1[(va >> 12) & 511] = (uint32_t)kpage | PTE_P | PTE_RW | PTE_U;   /* kernel va = physical */
+    __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+    return 0;
+}
+
+uint32_t arch_fault_addr(void)
+{
+    uint32_t cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    return cr2;
+}
+
+/* ---- interrupts, idle, power ---- */
+void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+/* No interrupt sources are set up yet, so idling is a polite spin. */
+void arch_idle(void) { __asm__ volatile("pause" ::: "memory"); }
+
+void arch_shutdown(int status)
+{
+    outb(DEBUG_EXIT_PORT, (uint8_t)(status ? 1 : 0));   /* QEMU exits (v << 1) | 1 */
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* ---- start of day ---- */
+struct multiboot_info { uint32_t flags, mem_lower, mem_upper, boot_device, cmdline; };
+static char cmdline[256];
+static uint32_t mem_end = 0x100000;
+
+void arch_init(struct mem_range *free)
+{
+    serial_init();
+    tables_init();
+    const struct multiboot_info *mbi = (const void *)multiboot_info;
+    if (mbi && (mbi->flags & 1))
+        mem_end = 0x100000 + mbi->mem_upper * 1024;
+    /* Copied: the loader left it in memory we are about to hand out. */
+    if (mbi && (mbi->flags & 4) && mbi->cmdline) {
+        const char *s = (const char *)mbi->cmdline;
+        for (size_t i = 0; i + 1 < sizeof(cmdline) && s[i]; i++)
+            cmdline[i] = s[i];
+    }
+    if (mem_end > IDENTITY_MAP_END)
+        mem_end = IDENTITY_MAP_END;
+    paging_init();
+    free->start = (uintptr_t)kernel_end;
+    free->end = mem_end;
+}
+
+const char *arch_name(void) { return "native"; }
+const char *arch_platform(void) { return "x86 ring 0 (Multiboot)"; }
+const char *arch_cmdline(void) { return cmdline; }

@@ -1,0 +1,86 @@
+# guest-os: one kernel, two builds (issue 4). Included by the top-level
+# Makefile. Outputs, under build/guest-os/:
+#   guest-os-native.elf   Multiboot1 ELF32 for QEMU -kernel (make run-native)
+#   guest-os-pv.elf       Xen-style PV ELF for pvx (tools/pvx-run)
+#   user/NAME.elf         user programs (guest-os/user/NAME.c + lib + newlib)
+# The kernel/ objects are compiled once and linked into both kernels; only
+# arch/native and arch/pv differ.
+
+include guest-os/newlib.mk
+
+GOS_B := $(B)/guest-os
+GOS_GCC_INCLUDE := $(shell $(HOSTCC) -print-file-name=include)
+GOS_COMMON_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie \
+                     -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables \
+                     -Iguest-os/include
+GOS_KERNEL_CFLAGS := $(GOS_COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
+                     -isystem $(GOS_GCC_INCLUDE) -mno-sse -mno-mmx
+GOS_USER_CFLAGS := $(GOS_COMMON_CFLAGS) -nostdinc $(NEWLIB_CFLAGS) -isystem $(GOS_GCC_INCLUDE)
+GOS_LIBGCC := $(shell $(HOSTCC) -m32 -print-libgcc-file-name)
+
+# The architecture-neutral kernel (the same objects in both kernels).
+GOS_KERNEL_OBJS := $(patsubst guest-os/%.c,$(GOS_B)/%.o,$(wildcard guest-os/kernel/*.c)) \
+                   $(patsubst guest-os/%.S,$(GOS_B)/%.o,$(wildcard guest-os/kernel/*.S))
+gos_arch_objs = $(patsubst guest-os/%.c,$(GOS_B)/%.o,$(wildcard guest-os/arch/$(1)/*.c)) \
+                $(patsubst guest-os/%.S,$(GOS_B)/%.o,$(wildcard guest-os/arch/$(1)/*.S))
+GOS_NATIVE_OBJS := $(call gos_arch_objs,native)
+GOS_PV_OBJS := $(call gos_arch_objs,pv)
+# The program the kernel runs first.
+GOS_INIT := $(GOS_B)/user/hello.elf
+
+$(GOS_B)/kernel/%.o: guest-os/kernel/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -c $< -o $@
+$(GOS_B)/kernel/user_blob.o: guest-os/kernel/user_blob.S $(GOS_INIT)
+	@mkdir -p $(dir $@)
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -DINIT_ELF='"$(GOS_INIT)"' -MMD -c $< -o $@
+$(GOS_B)/arch/native/%.o: guest-os/arch/native/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -c $< -o $@
+$(GOS_B)/arch/native/%.o: guest-os/arch/native/%.S
+	@mkdir -p $(dir $@)
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+# PV: Xen's public headers (include/public) and the hypercall stubs made
+# from pvx's hypercall table (tests/guests/lib/hypercall.h).
+GOS_PV_CFLAGS := $(GOS_KERNEL_CFLAGS) -Iinclude -Itests/guests/lib
+$(GOS_B)/arch/pv/%.o: guest-os/arch/pv/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -MMD -c $< -o $@
+$(GOS_B)/arch/pv/%.o: guest-os/arch/pv/%.S
+	@mkdir -p $(dir $@)
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+
+GOS_KLD := ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
+$(GOS_B)/guest-os-native.elf: $(GOS_NATIVE_OBJS) $(GOS_KERNEL_OBJS) guest-os/arch/native/kernel.ld
+	@echo "  GOSLD   $@"; $(GOS_KLD) -T guest-os/arch/native/kernel.ld $(filter %.o,$^) $(GOS_LIBGCC) -o $@
+$(GOS_B)/guest-os-pv.elf: $(GOS_PV_OBJS) $(GOS_KERNEL_OBJS) guest-os/arch/pv/kernel.ld
+	@echo "  GOSLD   $@"; $(GOS_KLD) -T guest-os/arch/pv/kernel.ld $(filter %.o,$^) $(GOS_LIBGCC) -o $@
+
+# User programs: crt0 + the system-call glue + newlib.
+GOS_ULIB_OBJS := $(GOS_B)/lib/crt0.o $(GOS_B)/lib/syscalls.o
+GOS_USER_ELFS := $(patsubst guest-os/user/%.c,$(GOS_B)/user/%.elf,$(wildcard guest-os/user/*.c))
+.SECONDARY: $(GOS_ULIB_OBJS) $(patsubst %.elf,%.o,$(GOS_USER_ELFS))
+$(GOS_B)/lib/%.o: guest-os/lib/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -MMD -c $< -o $@
+$(GOS_B)/lib/%.o: guest-os/lib/%.S
+	@mkdir -p $(dir $@)
+	@echo "  GOSUAS  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+$(GOS_B)/user/%.o: guest-os/user/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -MMD -c $< -o $@
+$(GOS_B)/user/%.elf: $(GOS_B)/user/%.o $(GOS_ULIB_OBJS) guest-os/lib/user.ld $(NEWLIB_STAMP)
+	@echo "  GOSULD  $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+	    -T guest-os/lib/user.ld $(GOS_ULIB_OBJS) $< --start-group $(NEWLIB_LIBS) $(GOS_LIBGCC) --end-group -o $@
+
+.PHONY: guest-os run-native
+guest-os: $(GOS_B)/guest-os-native.elf $(GOS_B)/guest-os-pv.elf $(GOS_USER_ELFS)
+all: guest-os
+
+# Boot the native build directly in QEMU (no pvx); Ctrl-A x quits. QEMU
+# exits 1 on the kernel's clean poweroff (isa-debug-exit: (0 << 1) | 1).
+GOS_QEMU := qemu-system-x86_64 -accel tcg -m 128 -nographic -no-reboot -display none \
+            -serial stdio -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04
+run-native: $(GOS_B)/guest-os-native.elf
+	@$(GOS_QEMU) -kernel $<; rc=$$?; [ $$rc = 0 ] || [ $$rc = 1 ] || \
+	    { echo "guest-os: QEMU exited with $$rc (the kernel failed or panicked)"; exit 1; }

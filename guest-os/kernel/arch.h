@@ -1,0 +1,73 @@
+/*
+ * guest-os: the architecture interface. Everything in kernel/ is the same
+ * source and the same object code for both builds; only arch/native (bare
+ * x86, ring 0) and arch/pv (ring 1 on pvx, Xen's x86_32 PV ABI) implement
+ * what is declared here. Keep this list short: each entry is a place where
+ * a port has to do something (docs/porting.md counts what each one costs).
+ */
+#ifndef GUEST_OS_ARCH_H
+#define GUEST_OS_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Registers saved on a trap or system call, lowest address first. Both
+ * arches' entry stubs build exactly this (pusha order). */
+struct trapframe {
+    uint32_t es, ds;
+    uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax;
+    uint32_t vector, error_code;    /* error_code 0 if the vector has none */
+    uint32_t eip, cs, eflags;       /* as the CPU (native) or pvx (PV) pushed them */
+    uint32_t esp, ss;               /* only for a trap from ring 3 */
+};
+
+/* Free memory the kernel may hand out: kernel-virtual, page aligned,
+ * writable, mapped for the kernel only. */
+struct mem_range { uintptr_t start, end; };
+
+/* ---- start of day ---- */
+/* Called first by the arch's entry code: console, descriptor tables, trap
+ * and system-call entry, paging. Fills *free with the free memory. */
+void arch_init(struct mem_range *free);
+/* The build's name ("native" or "pv") and what it runs on, for the banner. */
+const char *arch_name(void);
+const char *arch_platform(void);
+/* The kernel command line ("" if none). */
+const char *arch_cmdline(void);
+
+/* ---- console ---- */
+void arch_console_write(const char *s, size_t len);
+/* The next input byte, or -1 if none is waiting (does not block). */
+int arch_console_read_byte(void);
+
+/* ---- interrupts and idling ---- */
+void arch_irq_disable(void);
+void arch_irq_enable(void);
+/* Wait for the next interrupt (with interrupts enabled). */
+void arch_idle(void);
+
+/* ---- user address space ----
+ * User space is 0x40000000-0x7FFFFFFF (page-table L3 slot 1; the kernel
+ * keeps slot 0, the low 1 GiB). */
+#define USER_BASE 0x40000000u
+#define USER_END  0x80000000u
+/* Map the kernel page `kpage` (from page_alloc) at user address va,
+ * accessible from ring 3 (read-write). 0 or a negative errno. */
+int arch_map_user_page(uint32_t va, void *kpage);
+/* Enter ring 3 at eip with stack esp; never returns (system calls and
+ * traps come back through trap()). */
+void arch_enter_user(uint32_t eip, uint32_t esp) __attribute__((noreturn));
+/* The faulting address of the last page fault. */
+uint32_t arch_fault_addr(void);
+
+/* ---- the end ---- */
+/* Power off: status 0 = success, anything else = failure. */
+void arch_shutdown(int status) __attribute__((noreturn));
+
+/* ---- called by the arch code ---- */
+void kmain(void) __attribute__((noreturn));
+/* Every trap and system call (vector 0x80) arrives here; on return the
+ * arch resumes the interrupted context from *tf. */
+void trap(struct trapframe *tf);
+
+#endif
