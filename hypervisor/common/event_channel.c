@@ -119,16 +119,22 @@ void send_global_virq(struct domain *d, unsigned int virq)
         send_guest_virq(d->vcpu0, virq);
 }
 
+/* evtchn_get_free_port: see pvx/event.h. */
+int evtchn_get_free_port(const struct domain *d)
+{
+    for (unsigned int port = 1; port <= d->max_evtchn_port && port < EVTCHN_MAX_PORTS; port++)
+        if (d->evtchn[port].state == ECS_FREE)
+            return (int)port;
+    return -ENOSPC;
+}
+
 /* evtchn_alloc_xen_bound: see pvx/event.h. */
 int evtchn_alloc_xen_bound(struct domain *d, void (*handler)(struct domain *d, unsigned int port))
 {
-    for (unsigned int port = 1; port <= d->max_evtchn_port; port++) {
-        if (d->evtchn[port].state == ECS_FREE) {
-            d->evtchn[port] = (struct evtchn){ .state = ECS_XEN, .xen_handler = handler };
-            return (int)port;
-        }
-    }
-    return -ENOSPC;
+    int port = evtchn_get_free_port(d);
+    if (port > 0)
+        d->evtchn[port] = (struct evtchn){ .state = ECS_XEN, .xen_handler = handler };
+    return port;
 }
 
 /* evtchn_domain_destroy: see pvx/event.h. Peers of d's interdomain ports
@@ -153,11 +159,8 @@ void evtchn_domain_destroy(struct domain *d)
 /* evtchn_alloc_unbound_for: see pvx/event.h. */
 int evtchn_alloc_unbound_for(struct domain *d, domid_t remote)
 {
-    for (unsigned int port = 1; port <= d->max_evtchn_port; port++) {
-        if (d->evtchn[port].state == ECS_FREE) {
-            d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote };
-            return (int)port;
-        }
-    }
-    return -ENOSPC;
+    int port = evtchn_get_free_port(d);
+    if (port > 0)
+        d->evtchn[port] = (struct evtchn){ .state = ECS_UNBOUND, .remote_dom = remote };
+    return port;
 }

@@ -56,15 +56,6 @@ static bool virq_is_global(uint32_t virq)
            virq != VIRQ_XENPMU;
 }
 
-/* The lowest free port of d, or -ENOSPC. */
-static int get_free_port(const struct domain *d)
-{
-    for (unsigned int port = 1; port <= d->max_evtchn_port && port < EVTCHN_MAX_PORTS; port++)
-        if (d->evtchn[port].state == ECS_FREE)
-            return (int)port;
-    return -ENOSPC;
-}
-
 /* Close port of d (any state but free/reserved): an interdomain peer goes
  * back to unbound, waiting for d; a VIRQ is unbound; the pending bit is
  * cleared so the slot starts clean when it is reused (Xen's evtchn_free). */
@@ -97,7 +88,7 @@ static long op_alloc_unbound(uint32_t arg)
         return -ESRCH;
     if (!may_control(d))
         return -EPERM;
-    int port = get_free_port(d);
+    int port = evtchn_get_free_port(d);
     if (port < 0)
         return port;
     a.port = (evtchn_port_t)port;
@@ -124,7 +115,7 @@ static long op_bind_interdomain(uint32_t arg)
     struct evtchn *rchn = &rd->evtchn[b.remote_port];
     if (rchn->state != ECS_UNBOUND || rchn->remote_dom != ld->domain_id)
         return -EINVAL;
-    int lport = get_free_port(ld);
+    int lport = evtchn_get_free_port(ld);
     if (lport < 0)
         return lport;
     b.local_port = (evtchn_port_t)lport;
@@ -156,7 +147,7 @@ static long op_bind_virq(uint32_t arg)
         return -ENOENT;
     if (d->virq_to_port[b.virq])
         return -EEXIST;
-    int port = get_free_port(d);
+    int port = evtchn_get_free_port(d);
     if (port < 0)
         return port;
     b.port = (evtchn_port_t)port;
@@ -178,7 +169,7 @@ static long op_bind_ipi(uint32_t arg)
     struct vcpu *v = domain_vcpu(d, b.vcpu);
     if (!v)
         return -ENOENT;
-    int port = get_free_port(d);
+    int port = evtchn_get_free_port(d);
     if (port < 0)
         return port;
     b.port = (evtchn_port_t)port;

@@ -54,6 +54,9 @@ void evtchn_unmask(struct domain *d, unsigned int port);
 /* Raise VIRQ virq for v / for d's vCPU 0 if bound. */
 void send_guest_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
+/* The lowest free port of d (ports are always handed out lowest first), or
+ * -ENOSPC if none is left below d->max_evtchn_port. */
+int evtchn_get_free_port(const struct domain *d);
 /* Allocate a port of d whose other end is the hypervisor: the guest's
  * EVTCHNOP_send on it calls handler. Returns the port or -errno. */
 int evtchn_alloc_xen_bound(struct domain *d, void (*handler)(struct domain *d, unsigned int port));
