@@ -3,6 +3,8 @@
 
 B := build
 .DEFAULT_GOAL := all
+# Keep intermediate objects (guest .o files made by chained pattern rules).
+.SECONDARY:
 HOSTCC ?= gcc
 CLANG ?= clang
 
@@ -67,7 +69,6 @@ GUEST_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno
                 -mno-sse -mno-mmx -Iinclude -Itests/guests/lib
 # The runtime: every .c/.S in tests/guests/lib (their base names must differ).
 GUEST_LIB_OBJS := $(patsubst tests/guests/lib/%,$(B)/guests/lib/%.o,$(basename $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)))
-.SECONDARY: $(GUEST_LIB_OBJS)      # built by a pattern rule; make must not delete them
 GUEST_NAMES := $(notdir $(patsubst %/,%,$(filter-out tests/guests/lib/,$(wildcard tests/guests/*/))))
 GUEST_ELFS := $(patsubst %,$(B)/guests/%.elf,$(GUEST_NAMES))
 
