@@ -25,11 +25,13 @@ static void dump_domains(void)
         if (!d)
             continue;
         struct vcpu *v = d->vcpu0;
-        printk("  d%u %-10s %s%s pages %lu/%lu weight %u cap %u%%\n", id, d->name,
-               domain_state_names[d->state], d->is_privileged ? " privileged" : "",
+        char paused[24] = "";
+        if (v->pause_count)     /* by the toolstack (domctl pausedomain), this many times */
+            snprintf(paused, sizeof(paused), " paused (x%u)", v->pause_count);
+        printk("  d%u %-10s %s%s%s pages %lu/%lu weight %u cap %u%%\n", id, d->name,
+               domain_state_names[d->state], d->is_privileged ? " privileged" : "", paused,
                d->tot_pages, d->max_pages, d->weight, d->cap);
-        printk("    vcpu0 %s%s cpu time %lld ms, credit %d%s\n",
-               runstate_names[v->runstate], v->pause_count ? " paused" : "",
+        printk("    vcpu0 %s cpu time %lld ms, credit %d%s\n", runstate_names[v->runstate],
                (long long)(v->cpu_time / 1000000), v->credit, v->parked ? " (parked: over cap)" : "");
         send_guest_virq(v, VIRQ_DEBUG);
     }

@@ -131,6 +131,13 @@ typedef uint32_t xen_pfn_t;
  */
 typedef uint64_t uint64_align4_t __attribute__((aligned(4)));
 typedef int64_t  int64_align4_t  __attribute__((aligned(4)));
+/*
+ * The control interfaces (domctl, sysctl) instead have one layout for 32-
+ * and 64-bit callers: their 64-bit fields are 8-byte aligned in both, as
+ * Xen's uint64_aligned_t makes them.
+ */
+typedef uint64_t uint64_aligned_t __attribute__((aligned(8)));
+typedef int64_t  int64_aligned_t  __attribute__((aligned(8)));
 
 typedef uint64_t tsc_timestamp_t; /* an RDTSC value */
 

@@ -1,4 +1,5 @@
-# tests/abi: the guest ABI layout test. `make abi-test` (from the top-level
+# tests/abi: the guest ABI layout test, and the toolstack's view of the
+# control interfaces (checks_tools.def). `make abi-test` (from the top-level
 # Makefile, which includes this file) or `make -f tests/abi/abi.mk abi-test`.
 #
 # The 32-bit tables are compiled but never run: each -m32 object holds only
@@ -13,7 +14,7 @@ OBJCOPY ?= objcopy
 ABI_SRC := tests/abi
 ABI_OUT := $(B)/abi
 ABI_PUBLIC_HEADERS := $(wildcard include/public/*.h include/public/io/*.h)
-ABI_TABLE_DEPS := $(ABI_SRC)/abi_table.h $(ABI_SRC)/checks.def
+ABI_TABLE_DEPS := $(ABI_SRC)/abi_table.h $(ABI_SRC)/checks.def $(ABI_SRC)/checks_tools.def
 ABI_CFLAGS := -std=gnu11 -O0 -Wall -Wextra -Werror -fno-asynchronous-unwind-tables
 # Xen's headers as a guest compiles them (the interface version they implement).
 ABI_XEN_CFLAGS := $(ABI_CFLAGS) -m32 -D__XEN_INTERFACE_VERSION__=0x00040e00
@@ -21,22 +22,28 @@ ABI_XEN_CFLAGS := $(ABI_CFLAGS) -m32 -D__XEN_INTERFACE_VERSION__=0x00040e00
 ABI_FREESTANDING := -ffreestanding -nostdinc -isystem $(shell $(HOSTCC) -print-file-name=include) -Iinclude
 ABI_PVX_CFLAGS := $(ABI_CFLAGS) $(ABI_FREESTANDING)
 
-$(ABI_OUT)/xen_m32.o: $(ABI_SRC)/xen_table.c $(ABI_TABLE_DEPS)
+# Each table is built twice: the guest view (checks.def) and, for the
+# targets named *_tools_*, the toolstack view (checks_tools.def).
+abi_view = $(if $(findstring _tools_,$@),-DABI_TOOLS_VIEW)
+abi_table_name = -DABI_TABLE=$(basename $(notdir $@))
+ABI_TABLE_OBJS := $(foreach v,m32 tools_m32,$(ABI_OUT)/xen_$(v).o) \
+                  $(foreach v,m32 m64 tools_m32 tools_m64,$(ABI_OUT)/pvx_$(v).o)
+
+$(ABI_OUT)/xen_m32.o $(ABI_OUT)/xen_tools_m32.o: $(ABI_SRC)/xen_table.c $(ABI_TABLE_DEPS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(ABI_XEN_CFLAGS) -DABI_TABLE=xen_m32 -c $< -o $@.elf32
+	$(HOSTCC) $(ABI_XEN_CFLAGS) $(abi_view) $(abi_table_name) -c $< -o $@.elf32
 	$(OBJCOPY) -I elf32-i386 -O elf64-x86-64 $@.elf32 $@
 
-$(ABI_OUT)/pvx_m32.o: $(ABI_SRC)/pvx_table.c $(ABI_TABLE_DEPS) $(ABI_PUBLIC_HEADERS)
+$(ABI_OUT)/pvx_m32.o $(ABI_OUT)/pvx_tools_m32.o: $(ABI_SRC)/pvx_table.c $(ABI_TABLE_DEPS) $(ABI_PUBLIC_HEADERS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(ABI_PVX_CFLAGS) -m32 -DABI_TABLE=pvx_m32 -c $< -o $@.elf32
+	$(HOSTCC) $(ABI_PVX_CFLAGS) -m32 $(abi_view) $(abi_table_name) -c $< -o $@.elf32
 	$(OBJCOPY) -I elf32-i386 -O elf64-x86-64 $@.elf32 $@
 
-$(ABI_OUT)/pvx_m64.o: $(ABI_SRC)/pvx_table.c $(ABI_TABLE_DEPS) $(ABI_PUBLIC_HEADERS)
+$(ABI_OUT)/pvx_m64.o $(ABI_OUT)/pvx_tools_m64.o: $(ABI_SRC)/pvx_table.c $(ABI_TABLE_DEPS) $(ABI_PUBLIC_HEADERS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(ABI_PVX_CFLAGS) -m64 -DABI_TABLE=pvx_m64 -c $< -o $@
+	$(HOSTCC) $(ABI_PVX_CFLAGS) -m64 $(abi_view) $(abi_table_name) -c $< -o $@
 
-$(ABI_OUT)/abi_test: $(ABI_SRC)/abi_test.c $(ABI_SRC)/abi_table.h \
-                     $(ABI_OUT)/xen_m32.o $(ABI_OUT)/pvx_m32.o $(ABI_OUT)/pvx_m64.o
+$(ABI_OUT)/abi_test: $(ABI_SRC)/abi_test.c $(ABI_SRC)/abi_table.h $(ABI_TABLE_OBJS)
 	$(HOSTCC) $(ABI_CFLAGS) $< $(filter %.o,$^) -o $@
 
 # Each header alone: C for both views, then assembly.

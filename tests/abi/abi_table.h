@@ -3,7 +3,8 @@
  *
  * A translation unit defines ABI_TABLE (the table's symbol), includes the
  * headers under test, then this file: every line of checks.def becomes one
- * or two entries. The entry has the same layout in -m32 and -m64 objects
+ * or two entries (of checks_tools.def instead, if it defines
+ * ABI_TOOLS_VIEW). The entry has the same layout in -m32 and -m64 objects
  * (no pointers, 8-aligned value, 128 bytes), so a 32-bit table can be
  * converted to a 64-bit object with objcopy and linked into the checker
  * without running any 32-bit code.
@@ -45,7 +46,11 @@ _Static_assert(sizeof(struct abi_entry) == 128, "abi_entry layout must not depen
 #define ABI_COUNT_NAME(t) ABI_COUNT_NAME_(t)
 
 const struct abi_entry ABI_TABLE[] = {
+#ifdef ABI_TOOLS_VIEW
+#include "checks_tools.def"
+#else
 #include "checks.def"
+#endif
 };
 const uint32_t ABI_COUNT_NAME(ABI_TABLE) = sizeof(ABI_TABLE) / sizeof(ABI_TABLE[0]);
 

@@ -1,10 +1,12 @@
 /*
  * tests/abi: the table from pvx's public headers (include/public). Built
  * twice: -m32 (the guest's view) and -m64 (the hypervisor's view), both
- * freestanding.
+ * freestanding; and both again with ABI_TOOLS_VIEW for checks_tools.def
+ * (the same headers serve guests and toolstacks).
  */
 #include <public/xen.h>
 #include <public/callback.h>
+#include <public/domctl.h>
 #include <public/elfnote.h>
 #include <public/errno.h>
 #include <public/event_channel.h>

@@ -1,9 +1,15 @@
 /*
  * tests/abi: the reference table, from Xen's own public headers
  * (/usr/include/xen) as a 32-bit PV guest sees them. Built with -m32 only.
+ * With ABI_TOOLS_VIEW, as a 32-bit toolstack in dom0 sees them instead
+ * (__XEN_TOOLS__: the control interfaces, which change a few guest-view
+ * names, so the two views are separate tables).
  */
 #ifndef __i386__
 #error "Xen's x86_32 guest ABI: compile with -m32"
+#endif
+#ifdef ABI_TOOLS_VIEW
+#define __XEN_TOOLS__ 1
 #endif
 
 #include <stdint.h>
@@ -20,5 +26,8 @@
 #include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/io/console.h>
+#ifdef ABI_TOOLS_VIEW
+#include <xen/domctl.h>
+#endif
 
 #include "abi_table.h"

@@ -42,6 +42,13 @@ void raise_schedule(void)
     work_pending = 1;
 }
 
+/* vcpu_cpu_time: see pvx/sched.h. The running vCPU will be charged from
+ * last_switch at the next decision. */
+s_time_t vcpu_cpu_time(const struct vcpu *v)
+{
+    return v->cpu_time + (v == current ? NOW() - last_switch : 0);
+}
+
 /* vcpu_wake: see pvx/sched.h. */
 void vcpu_wake(struct vcpu *v)
 {

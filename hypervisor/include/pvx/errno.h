@@ -18,6 +18,7 @@
 #define ENOSYS 38
 #define ENODATA 61
 #define ETIME 62
+#define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define ENOBUFS 105
 #endif
