@@ -15,7 +15,10 @@ GOS_COMMON_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -fno-pic -fno-
                      -Iguest-os/include
 GOS_KERNEL_CFLAGS := $(GOS_COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
                      -isystem $(GOS_GCC_INCLUDE) -mno-sse -mno-mmx
-GOS_USER_CFLAGS := $(GOS_COMMON_CFLAGS) -nostdinc $(NEWLIB_CFLAGS) -isystem $(GOS_GCC_INCLUDE)
+# newlib declares clock_gettime, nanosleep and CLOCK_MONOTONIC only for
+# systems that say they have them; guest-os does (lib/syscalls.c).
+GOS_USER_CFLAGS := $(GOS_COMMON_CFLAGS) -nostdinc $(NEWLIB_CFLAGS) -isystem $(GOS_GCC_INCLUDE) \
+                   -D_POSIX_TIMERS=200112L -D_POSIX_MONOTONIC_CLOCK=200112L
 GOS_LIBGCC := $(shell $(HOSTCC) -m32 -print-libgcc-file-name)
 
 # The architecture-neutral kernel (the same objects in both kernels).
@@ -25,15 +28,22 @@ gos_arch_objs = $(patsubst guest-os/%.c,$(GOS_B)/%.o,$(wildcard guest-os/arch/$(
                 $(patsubst guest-os/%.S,$(GOS_B)/%.o,$(wildcard guest-os/arch/$(1)/*.S))
 GOS_NATIVE_OBJS := $(call gos_arch_objs,native)
 GOS_PV_OBJS := $(call gos_arch_objs,pv)
-# The program the kernel runs first.
-GOS_INIT := $(GOS_B)/user/hello.elf
+# The programs linked into the kernel (kernel/user_blob.S), stripped; init
+# runs first.
+GOS_EMBEDDED := $(patsubst %,$(GOS_B)/embed/%.elf,init hello ticker spin)
+$(GOS_B)/embed/%.elf: $(GOS_B)/user/%.elf
+	@mkdir -p $(dir $@)
+	@echo "  STRIP   $@"; strip -o $@ $<
 
 $(GOS_B)/kernel/%.o: guest-os/kernel/%.c
 	@mkdir -p $(dir $@)
 	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -c $< -o $@
-$(GOS_B)/kernel/user_blob.o: guest-os/kernel/user_blob.S $(GOS_INIT)
+$(GOS_B)/kernel/%.o: guest-os/kernel/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -DINIT_ELF='"$(GOS_INIT)"' -MMD -c $< -o $@
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+$(GOS_B)/kernel/user_blob.o: guest-os/kernel/user_blob.S $(GOS_EMBEDDED)
+	@mkdir -p $(dir $@)
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -DUSER_DIR=$(GOS_B)/embed -MMD -c $< -o $@
 $(GOS_B)/arch/native/%.o: guest-os/arch/native/%.c
 	@mkdir -p $(dir $@)
 	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -c $< -o $@

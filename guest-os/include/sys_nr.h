@@ -12,6 +12,12 @@
 #define SYS_write  4
 #define SYS_getpid 20
 #define SYS_brk    45
+#define SYS_waitpid 7
+#define SYS_sched_yield 158
+#define SYS_nanosleep 162
+#define SYS_clock_gettime 265
+/* guest-os's own calls (no Linux equivalent) from 500 on. */
+#define SYS_spawn  500      /* spawn(name, argv): a program linked into the kernel */
 
 #define SYSCALL_VECTOR 0x80
 

@@ -40,20 +40,42 @@ void arch_console_write(const char *s, size_t len);
 /* The next input byte, or -1 if none is waiting (does not block). */
 int arch_console_read_byte(void);
 
-/* ---- interrupts and idling ---- */
+/* ---- interrupts, the timer and idling ----
+ * The kernel runs with interrupts disabled (native: interrupt gates; PV:
+ * trap-table entries and the event callback mask events); they are on in
+ * ring 3 and inside arch_idle. The timer ticks every TICK_NS and arrives
+ * as a trap with vector TIMER_VECTOR (native: IRQ 0 of the remapped PIC;
+ * PV: the event upcall, which pvx sends for VIRQ_TIMER). */
+#define TIMER_VECTOR 0x20
+#define TICK_NS 10000000ull
 void arch_irq_disable(void);
 void arch_irq_enable(void);
-/* Wait for the next interrupt (with interrupts enabled). */
+/* Enable interrupts, wait for the next one, disable them again. */
 void arch_idle(void);
+/* Acknowledge a TIMER_VECTOR trap: 1 if the timer fired (a PV upcall may
+ * be for another event), 0 otherwise. */
+int arch_timer_ack(void);
+/* Monotonic system time in ns since boot (native: PIT ticks; PV:
+ * vcpu_time_info and the TSC). */
+uint64_t arch_time_ns(void);
 
 /* ---- user address space ----
  * User space is 0x40000000-0x7FFFFFFF (page-table L3 slot 1; the kernel
  * keeps slot 0, the low 1 GiB). */
 #define USER_BASE 0x40000000u
 #define USER_END  0x80000000u
-/* Map the kernel page `kpage` (from page_alloc) at user address va,
- * accessible from ring 3 (read-write). 0 or a negative errno. */
-int arch_map_user_page(uint32_t va, void *kpage);
+/* One user address space: the arch's page tables (opaque to the kernel). */
+struct aspace;
+/* A new, empty user address space (the kernel part shared), or NULL. */
+struct aspace *arch_aspace_create(void);
+/* Map the kernel page `kpage` (from page_alloc) at user address va of
+ * `as` (current or not), accessible from ring 3 (read-write). 0 or a
+ * negative errno. */
+int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage);
+/* Run on: traps from ring 3 now land on the stack ending at kstack_top,
+ * and `as` (unless NULL: the kernel-only idle keeps what is loaded)
+ * becomes the address space. */
+void arch_switch_to(struct aspace *as, uintptr_t kstack_top);
 /* Enter ring 3 at eip with stack esp; never returns (system calls and
  * traps come back through trap()). */
 void arch_enter_user(uint32_t eip, uint32_t esp) __attribute__((noreturn));

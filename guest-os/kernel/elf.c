@@ -30,7 +30,7 @@ static int user_range_ok(uint32_t va, uint32_t len)
     return va >= USER_BASE && len <= USER_END - va;
 }
 
-static int load_segment(const unsigned char *image, const struct elf32_phdr *ph)
+static int load_segment(struct aspace *as, const unsigned char *image, const struct elf32_phdr *ph)
 {
     for (uint32_t va = PAGE_ROUND_DOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PAGE_SIZE) {
         unsigned char *page = page_alloc();
@@ -43,14 +43,14 @@ static int load_segment(const unsigned char *image, const struct elf32_phdr *ph)
             hi = ph->vaddr + ph->filesz;
         if (lo < hi)
             memcpy(page + (lo - va), image + ph->offset + (lo - ph->vaddr), hi - lo);
-        int rc = arch_map_user_page(va, page);
+        int rc = arch_map_user_page(as, va, page);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-int elf_load(const void *image, size_t size, uint32_t *entry, uint32_t *end)
+int elf_load(struct aspace *as, const void *image, size_t size, uint32_t *entry, uint32_t *end)
 {
     const struct elf32_ehdr *eh = image;
     if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF\1\1", 6) || eh->type != ET_EXEC ||
@@ -65,7 +65,7 @@ int elf_load(const void *image, size_t size, uint32_t *entry, uint32_t *end)
         if (!user_range_ok(ph->vaddr, ph->memsz) || ph->filesz > ph->memsz ||
             ph->offset > size || ph->filesz > size - ph->offset || (ph->vaddr & (PAGE_SIZE - 1)))
             return -EINVAL;
-        int rc = load_segment(image, ph);
+        int rc = load_segment(as, image, ph);
         if (rc)
             return rc;
         if (ph->vaddr + ph->memsz > top)

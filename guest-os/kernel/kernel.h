@@ -26,18 +26,50 @@ void page_init(const struct mem_range *free);
 void *page_alloc(void);
 unsigned int page_free_count(void);
 
-/* proc.c: the one user process of this first slice. */
+/* proc.c and sched.c: processes and the round-robin scheduler. */
+#define NPROC 16
+enum proc_state { PROC_UNUSED, PROC_RUNNABLE, PROC_RUNNING, PROC_SLEEPING, PROC_ZOMBIE };
 struct proc {
-    uint32_t brk;          /* current end of the heap */
-    uint32_t brk_mapped;   /* heap pages are mapped up to here */
+    int pid;                   /* 0: the idle process (kmain's own stack) */
+    enum proc_state state;
+    struct proc *parent;
+    char name[16];
+    struct aspace *aspace;     /* NULL for idle */
+    uintptr_t kstack_top;      /* traps from ring 3 land here */
+    uint32_t kesp;             /* saved by swtch while not running */
+    const void *chan;          /* SLEEPING: woken by wakeup(chan), or ... */
+    uint64_t wake_ns;          /* ... when chan is NULL, at this time */
+    int exit_status;           /* ZOMBIE */
+    uint32_t brk;              /* current end of the heap */
+    uint32_t brk_mapped;       /* heap pages are mapped up to here */
 };
+extern struct proc procs[NPROC];
 extern struct proc *current;
-/* Map fresh zeroed user pages over [start, end). 0 or a negative errno. */
+/* Map fresh zeroed user pages over [start, end) of the current process. */
 int user_map_range(uint32_t start, uint32_t end);
+/* Start the embedded program `name` as a child of current with argv (at
+ * most 8 strings). The new pid or a negative errno. */
+int proc_spawn(const char *name, const char *const *argv, int argc);
+void proc_exit(int status) __attribute__((noreturn));
+/* Wait for child pid (-1: any) to exit; its pid, its status in *status. */
+int proc_wait(int pid, int *status);
+/* sched.c (every call with interrupts disabled, as the kernel runs). */
+void sched_init(void);
+void sched_idle(void) __attribute__((noreturn));   /* kmain ends here */
+/* Give the CPU away; current->state says why (RUNNABLE: just yield). */
+void sched(void);
+void sched_yield(void);
+void sched_tick(struct trapframe *tf);
+void sleep_on(const void *chan);
+void sleep_until(uint64_t wake_ns);
+void wakeup(const void *chan);
+/* swtch.S: save callee-saved registers on this stack and *save_esp, then
+ * resume the stack load_esp. */
+void swtch(uint32_t *save_esp, uint32_t load_esp);
 
-/* elf.c: load an ELF32 executable into user space; *entry and *end (the
+/* elf.c: load an ELF32 executable into user address space `as`; *entry and *end (the
  * highest loaded address) on success. 0 or a negative errno. */
-int elf_load(const void *image, size_t size, uint32_t *entry, uint32_t *end);
+int elf_load(struct aspace *as, const void *image, size_t size, uint32_t *entry, uint32_t *end);
 
 /* syscall.c */
 void syscall(struct trapframe *tf);

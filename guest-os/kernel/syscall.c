@@ -10,8 +10,8 @@
 #define EFAULT 14
 #define ENOMEM 12
 #define ENOSYS 38
-
-struct proc *current;
+#define EINVAL 22
+#define E2BIG 7
 
 /* Is [va, va + len) inside user space? (Not yet whether it is mapped: a
  * bad pointer faults in the kernel, which panics.) */
@@ -23,8 +23,7 @@ static int user_buf_ok(uint32_t va, uint32_t len)
 static long sys_exit(uint32_t status, uint32_t unused1, uint32_t unused2)
 {
     (void)unused1; (void)unused2;
-    kprintf("guest-os: process exited with status %u\n", status);
-    arch_shutdown(status == 0 ? 0 : 1);
+    proc_exit((int)status);
 }
 
 static long sys_write(uint32_t fd, uint32_t buf, uint32_t len)
@@ -49,7 +48,7 @@ static long sys_read(uint32_t fd, uint32_t buf, uint32_t len)
         if (c < 0) {
             if (n)
                 break;
-            arch_idle();
+            sleep_until(arch_time_ns() + TICK_NS);   /* poll the console each tick */
             continue;
         }
         ((char *)buf)[n++] = (char)c;
@@ -62,7 +61,7 @@ static long sys_read(uint32_t fd, uint32_t buf, uint32_t len)
 static long sys_getpid(uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a; (void)b; (void)c;
-    return 1;
+    return current->pid;
 }
 
 /* brk(addr): move the heap end to addr (0: just ask); returns the new end. */
@@ -83,6 +82,74 @@ static long sys_brk(uint32_t addr, uint32_t unused1, uint32_t unused2)
     return (long)addr;
 }
 
+/* ---- processes and time (proc.c, sched.c) ---- */
+#define NSEC_PER_SEC 1000000000ull
+struct user_timespec { int64_t sec; int32_t nsec; };   /* newlib's: 64-bit time_t */
+
+/* waitpid(pid, status*, options): options are ignored (no WNOHANG yet). */
+static long sys_waitpid(uint32_t pid, uint32_t status, uint32_t options)
+{
+    (void)options;
+    if (status && !user_buf_ok(status, 4))
+        return -EFAULT;
+    int st = 0;
+    int rc = proc_wait((int)pid, &st);
+    if (rc > 0 && status)
+        *(int *)status = (st & 0xff) << 8;   /* WEXITSTATUS */
+    return rc;
+}
+
+static long sys_sched_yield(uint32_t a, uint32_t b, uint32_t c)
+{
+    (void)a; (void)b; (void)c;
+    sched_yield();
+    return 0;
+}
+
+/* nanosleep(req, rem): rem is never written (no signals interrupt it). */
+static long sys_nanosleep(uint32_t req, uint32_t rem, uint32_t unused)
+{
+    (void)rem; (void)unused;
+    if (!user_buf_ok(req, sizeof(struct user_timespec)))
+        return -EFAULT;
+    const struct user_timespec *ts = (const void *)req;
+    if (ts->sec < 0 || ts->nsec < 0 || ts->nsec >= (int32_t)NSEC_PER_SEC)
+        return -EINVAL;
+    sleep_until(arch_time_ns() + (uint64_t)ts->sec * NSEC_PER_SEC + (uint32_t)ts->nsec);
+    return 0;
+}
+
+/* clock_gettime(clock, ts): every clock is the monotonic time since boot
+ * for now (no wallclock yet). */
+static long sys_clock_gettime(uint32_t clock, uint32_t ts, uint32_t unused)
+{
+    (void)clock; (void)unused;
+    if (!user_buf_ok(ts, sizeof(struct user_timespec)))
+        return -EFAULT;
+    uint64_t now = arch_time_ns();
+    *(struct user_timespec *)ts = (struct user_timespec){ (int64_t)(now / NSEC_PER_SEC),
+                                                          (int32_t)(now % NSEC_PER_SEC) };
+    return 0;
+}
+
+/* spawn(name, argv): start a program linked into the kernel as a child. */
+static long sys_spawn(uint32_t name, uint32_t argv, uint32_t unused)
+{
+    (void)unused;
+    const char *args[8];
+    int argc = 0;
+    if (!user_buf_ok(name, 1) || !user_buf_ok(argv, 4))
+        return -EFAULT;
+    for (const uint32_t *a = (const uint32_t *)argv; *a; a++) {
+        if (argc == 8)
+            return -E2BIG;
+        if (!user_buf_ok(*a, 1) || !user_buf_ok((uint32_t)(a + 1), 4))
+            return -EFAULT;
+        args[argc++] = (const char *)*a;
+    }
+    return proc_spawn((const char *)name, args, argc);
+}
+
 typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t);
 static const syscall_fn syscalls[] = {
     [SYS_exit] = sys_exit,
@@ -90,6 +157,11 @@ static const syscall_fn syscalls[] = {
     [SYS_write] = sys_write,
     [SYS_getpid] = sys_getpid,
     [SYS_brk] = sys_brk,
+    [SYS_waitpid] = sys_waitpid,
+    [SYS_sched_yield] = sys_sched_yield,
+    [SYS_nanosleep] = sys_nanosleep,
+    [SYS_clock_gettime] = sys_clock_gettime,
+    [SYS_spawn] = sys_spawn,
 };
 
 void syscall(struct trapframe *tf)

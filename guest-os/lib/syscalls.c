@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include "guest_os.h"
 #include "sys_nr.h"
 
 #undef errno
@@ -37,6 +40,14 @@ void _exit(int status)
 int write(int fd, const void *buf, size_t len) { return (int)result(syscall3(SYS_write, fd, (long)buf, (long)len)); }
 int read(int fd, void *buf, size_t len) { return (int)result(syscall3(SYS_read, fd, (long)buf, (long)len)); }
 int getpid(void) { return (int)result(syscall3(SYS_getpid, 0, 0, 0)); }
+
+/* Processes and time. */
+pid_t waitpid(pid_t pid, int *status, int options) { return (pid_t)result(syscall3(SYS_waitpid, pid, (long)status, options)); }
+pid_t wait(int *status) { return waitpid(-1, status, 0); }
+int sched_yield(void) { return (int)result(syscall3(SYS_sched_yield, 0, 0, 0)); }
+int nanosleep(const struct timespec *req, struct timespec *rem) { return (int)result(syscall3(SYS_nanosleep, (long)req, (long)rem, 0)); }
+int clock_gettime(clockid_t clock, struct timespec *ts) { return (int)result(syscall3(SYS_clock_gettime, clock, (long)ts, 0)); }
+int spawn(const char *name, char *const argv[]) { return (int)result(syscall3(SYS_spawn, (long)name, (long)argv, 0)); }
 
 void *sbrk(ptrdiff_t increment)
 {

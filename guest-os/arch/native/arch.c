@@ -1,8 +1,9 @@
 /*
  * guest-os native: the arch interface (kernel/arch.h) on bare x86 in ring 0.
  * Privileged instructions do the work: lgdt/ltr/lidt, the 16550 UART on
- * COM1, our own PAE page tables written directly, cli/sti, hlt, and QEMU's
- * isa-debug-exit port to power off.
+ * COM1, the 8259 PICs and the 8254 PIT for the tick, our own PAE page
+ * tables written directly (one PDPT per address space, loaded into cr3),
+ * cli/sti, hlt, and QEMU's isa-debug-exit port to power off.
  */
 #include "../../kernel/kernel.h"
 #include "native.h"
@@ -63,7 +64,6 @@ struct tss {
 
 static struct tss tss;
 static uint64_t idt[256];
-static char kernel_stack[16384] __attribute__((aligned(16)));
 
 static uint64_t gate(uint32_t handler, unsigned int dpl)
 {
@@ -75,8 +75,7 @@ static uint64_t gate(uint32_t handler, unsigned int dpl)
 static void tables_init(void)
 {
     uint32_t base = (uint32_t)&tss, limit = sizeof(tss) - 1;
-    tss.ss0 = KERNEL_DS;
-    tss.esp0 = (uint32_t)(kernel_stack + sizeof(kernel_stack));
+    tss.ss0 = KERNEL_DS;           /* esp0: arch_switch_to */
     tss.iomap_base = sizeof(tss);
     gdt[TSS_SEL >> 3] = (limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
                         (0x89ull << 40) | ((uint64_t)(base >> 24) << 56);
@@ -87,36 +86,82 @@ static void tables_init(void)
     struct { uint16_t limit; uint32_t base; } __attribute__((packed)) desc = { sizeof(idt) - 1, (uint32_t)idt };
     __asm__ volatile("lidt %0" :: "m"(desc));
 
-    /* Mask both PICs: no device interrupts yet (the BIOS maps IRQ 0 onto
-     * vector 8, which would look like a double fault). */
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
+}
+
+/* ---- the tick: PIT channel 0 at 100 Hz on IRQ 0; the PICs remapped to
+ * vectors 0x20-0x2f (the BIOS leaves IRQ 0 on vector 8, the double fault),
+ * every IRQ but 0 masked. ---- */
+#define PIC1 0x20
+#define PIC2 0xa0
+#define PIT_HZ 1193182u
+static volatile uint64_t ticks;
+
+static void timer_init(void)
+{
+    outb(PIC1, 0x11);              /* ICW1: edge, cascade, ICW4 follows */
+    outb(PIC2, 0x11);
+    outb(PIC1 + 1, TIMER_VECTOR);  /* ICW2: vector bases */
+    outb(PIC2 + 1, TIMER_VECTOR + 8);
+    outb(PIC1 + 1, 4);             /* ICW3: slave on IRQ 2 */
+    outb(PIC2 + 1, 2);
+    outb(PIC1 + 1, 1);             /* ICW4: 8086 mode */
+    outb(PIC2 + 1, 1);
+    outb(PIC1 + 1, 0xfe);          /* only IRQ 0 */
+    outb(PIC2 + 1, 0xff);
+    uint32_t divisor = (PIT_HZ * (TICK_NS / 1000) + 500000) / 1000000;
+    outb(0x43, 0x34);              /* channel 0, lo/hi byte, mode 2 (rate generator) */
+    outb(0x40, (uint8_t)divisor);
+    outb(0x40, (uint8_t)(divisor >> 8));
+}
+
+int arch_timer_ack(void)
+{
+    outb(PIC1, 0x20);              /* EOI */
+    ticks++;
+    return 1;
+}
+
+/* Tick resolution (10 ms) for now; the TSC would give more. */
+uint64_t arch_time_ns(void)
+{
+    return ticks * TICK_NS;
 }
 
 /* ---- paging: PAE, the low 1 GiB identity-mapped with 2 MiB pages (kernel
- * only), user space under L3 slot 1 with 4 KiB pages. ---- */
-static uint64_t pdpt[4] __attribute__((aligned(32)));
+ * only, one L2 shared by every address space), user space under L3 slot 1
+ * with 4 KiB pages. An address space is its PDPT page (slot 1: its own L2). ---- */
+static uint64_t boot_pdpt[4] __attribute__((aligned(32)));
 static uint64_t kernel_l2[512] __attribute__((aligned(4096)));
-static uint64_t user_l2[512] __attribute__((aligned(4096)));
+static struct aspace *loaded;
 
 static void paging_init(void)
 {
     for (unsigned int i = 0; i < 512; i++)
         kernel_l2[i] = ((uint64_t)i << 21) | PTE_P | PTE_RW | PTE_PS;
-    pdpt[0] = (uint32_t)kernel_l2 | PTE_P;     /* PAE PDPTEs take P only */
-    pdpt[1] = (uint32_t)user_l2 | PTE_P;
+    boot_pdpt[0] = (uint32_t)kernel_l2 | PTE_P;     /* PAE PDPTEs take P only */
     uint32_t cr0, cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     __asm__ volatile("mov %0, %%cr4" :: "r"(cr4 | 0x20));              /* PAE */
-    __asm__ volatile("mov %0, %%cr3" :: "r"((uint32_t)pdpt));
+    __asm__ volatile("mov %0, %%cr3" :: "r"((uint32_t)boot_pdpt));
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile("mov %0, %%cr0" :: "r"(cr0 | 0x80010000u));       /* PG, WP */
 }
 
-int arch_map_user_page(uint32_t va, void *kpage)
+struct aspace *arch_aspace_create(void)
+{
+    uint64_t *pdpt = page_alloc(), *user_l2 = page_alloc();
+    if (!pdpt || !user_l2)
+        return NULL;
+    pdpt[0] = (uint32_t)kernel_l2 | PTE_P;
+    pdpt[1] = (uint32_t)user_l2 | PTE_P;
+    return (struct aspace *)pdpt;
+}
+
+int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
 {
     if (va < USER_BASE || va >= USER_END)
         return -22;
+    uint64_t *user_l2 = (uint64_t *)(uint32_t)(((uint64_t *)as)[1] & ~0xfffull);
     uint64_t *l2e = &user_l2[(va >> 21) & 511];
     if (!(*l2e & PTE_P)) {
         void *l1 = page_alloc();
@@ -126,8 +171,18 @@ int arch_map_user_page(uint32_t va, void *kpage)
     }
     uint64_t *l1 = (uint64_t *)(uint32_t)(*l2e & ~0xfffull);
     l1[(va >> 12) & 511] = (uint32_t)kpage | PTE_P | PTE_RW | PTE_U;   /* kernel va = physical */
-    __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+    if (as == loaded)
+        __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
     return 0;
+}
+
+void arch_switch_to(struct aspace *as, uintptr_t kstack_top)
+{
+    tss.esp0 = kstack_top;
+    if (as && as != loaded) {
+        __asm__ volatile("mov %0, %%cr3" :: "r"(as) : "memory");
+        loaded = as;
+    }
 }
 
 uint32_t arch_fault_addr(void)
@@ -140,8 +195,8 @@ uint32_t arch_fault_addr(void)
 /* ---- interrupts, idle, power ---- */
 void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
-/* No interrupt sources are set up yet, so idling is a polite spin. */
-void arch_idle(void) { __asm__ volatile("pause" ::: "memory"); }
+/* sti takes effect after the next instruction: no tick is lost before hlt. */
+void arch_idle(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 
 void arch_shutdown(int status)
 {
@@ -159,6 +214,7 @@ void arch_init(struct mem_range *free)
 {
     serial_init();
     tables_init();
+    timer_init();
     const struct multiboot_info *mbi = (const void *)multiboot_info;
     if (mbi && (mbi->flags & 1))
         mem_end = 0x100000 + mbi->mem_upper * 1024;

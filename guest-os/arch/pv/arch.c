@@ -5,10 +5,12 @@
  *   console       COM1 port I/O        -> console_io (dom0)
  *   traps         lidt + TSS esp0      -> set_trap_table + stack_switch
  *   page tables   direct PTE writes    -> mmu_update / update_va_mapping, on
- *                                         table pages mapped read-only
- *   interrupts    cli/sti              -> the vcpu_info upcall mask
- *   idle          hlt                  -> SCHEDOP_yield
+ *                                         table pages mapped read-only; a new
+ *                                         L3 pinned with mmuext_op
+ *   switch        mov cr3, TSS esp0    -> NEW_BASEPTR + stack_switch, one
+ *                                         multicall
  *   power off     isa-debug-exit port  -> SCHEDOP_shutdown
+ * (time.c: the tick, time, interrupts and idle through events.)
  * Memory: pvx maps the kernel image, then start_info, the p2m list, the
  * bootstrap page tables and stack, from virtual address 0 (pfn = va / 4096);
  * the pages after the boot stack up to the end of that mapping are free.
@@ -16,6 +18,7 @@
 #include "../../kernel/kernel.h"
 #include <public/sched.h>
 #include "hypercall.h"
+#include "pv.h"
 
 #define PTE_P  0x001ull
 #define PTE_RW 0x002ull
@@ -28,11 +31,9 @@
 
 extern start_info_t *start_info;
 extern unsigned long boot_stack_top;
-extern const uint32_t trap_stub_table[256];
 static uint32_t *p2m;                       /* pfn -> mfn (start_info->mfn_list) */
 static char shared_info_page[4096] __attribute__((aligned(4096)));
-static shared_info_t *shared_info;
-static char kernel_stack[16384] __attribute__((aligned(16)));
+shared_info_t *shared_info;
 
 static uint32_t va_to_mfn(const void *va) { return p2m[(uintptr_t)va >> 12]; }
 
@@ -48,76 +49,123 @@ int arch_console_read_byte(void)
     return HYPERVISOR_console_io(CONSOLEIO_read, 1, &c) == 1 ? (unsigned char)c : -1;
 }
 
-/* ---- traps: a virtual IDT, and the ring-1 stack for traps from ring 3 ---- */
+/* ---- traps: a virtual IDT; events masked on entry (flag 4), as native's
+ * interrupt gates clear IF. The ring-1 stack for traps from ring 3 is set
+ * on each switch (arch_switch_to). ---- */
 static void traps_init(void)
 {
     static trap_info_t table[34];
     unsigned int n = 0;
     for (unsigned int v = 0; v < 32; v++)
-        table[n++] = (trap_info_t){ .vector = v, .flags = v == 3 || v == 4 ? 3 : 0,
+        table[n++] = (trap_info_t){ .vector = v, .flags = 4 | (v == 3 || v == 4 ? 3 : 0),
                                     .cs = FLAT_RING1_CS, .address = trap_stub_table[v] };
-    table[n++] = (trap_info_t){ .vector = 0x80, .flags = 3, .cs = FLAT_RING1_CS,
+    table[n++] = (trap_info_t){ .vector = 0x80, .flags = 4 | 3, .cs = FLAT_RING1_CS,
                                 .address = trap_stub_table[0x80] };
     table[n] = (trap_info_t){ 0 };
     if (HYPERVISOR_set_trap_table(table))
         panic("set_trap_table failed");
-    if (HYPERVISOR_stack_switch(FLAT_RING1_SS, (unsigned long)(kernel_stack + sizeof(kernel_stack))))
-        panic("stack_switch failed");
 }
 
-/* ---- paging: the bootstrap L3 stays; user space gets its own L2 in L3
- * slot 1, with L1s added on demand. A table page is made read-only in the
- * kernel's mapping before it is hooked in (pvx refuses a page table that
- * is writably mapped). ---- */
-static uint32_t user_l2_mfn;
-static const uint64_t *user_l2;              /* read-only view */
+/* ---- paging: an address space is an L3 of its own: slot 0 the kernel's
+ * L2 (the bootstrap one, shared), slot 1 its user L2, slot 3 a fresh L2
+ * that pvx fills with the hypervisor's entries. Table pages are made
+ * read-only in the kernel's mapping before they are used (pvx refuses a
+ * page table that is writably mapped); the L3 is pinned so it stays
+ * validated while other address spaces run. Entries of any address space
+ * are written by machine address with mmu_update. ---- */
+struct aspace {
+    uint32_t l3_mfn, l2_mfn;
+    const uint64_t *l2;                      /* the user L2, read-only view */
+};
+#define MAX_ASPACES 64                       /* never freed yet */
+static struct aspace aspaces[MAX_ASPACES];
+static unsigned int nr_aspaces;
+static struct aspace *loaded;
 
 static long set_pte(uintptr_t va, uint64_t val)
 {
     return HYPERVISOR_update_va_mapping(va, (uint32_t)val, (uint32_t)(val >> 32), UVMF_INVLPG);
 }
 
-static long set_table_entry(uint32_t table_mfn, unsigned int slot, uint64_t val)
-{
-    mmu_update_t req = { .ptr = ((uint64_t)table_mfn << 12) + slot * 8 + MMU_NORMAL_PT_UPDATE,
-                         .val = val };
-    return HYPERVISOR_mmu_update(&req, 1, NULL, DOMID_SELF);
-}
-
 /* A fresh zeroed page, remapped read-only, ready to become a page table. */
-static long new_table(const uint64_t **view, uint32_t *mfn)
+static long new_table(uint32_t *mfn)
 {
     void *page = page_alloc();
     if (!page)
         return -12;
     *mfn = va_to_mfn(page);
-    *view = page;
     return set_pte((uintptr_t)page, ((uint64_t)*mfn << 12) | PTE_KERNEL_RO);
 }
 
-int arch_map_user_page(uint32_t va, void *kpage)
+/* One multicall: three pages remapped read-only, then the L3 pinned. */
+struct aspace *arch_aspace_create(void)
 {
-    long rc;
+    uint64_t *l3 = page_alloc(), *l2 = page_alloc(), *xen_l2 = page_alloc();
+    if (!l3 || !l2 || !xen_l2 || nr_aspaces == MAX_ASPACES)
+        return NULL;
+    struct aspace *as = &aspaces[nr_aspaces++];
+    *as = (struct aspace){ .l3_mfn = va_to_mfn(l3), .l2_mfn = va_to_mfn(l2), .l2 = l2 };
+    l3[0] = ((const uint64_t *)start_info->pt_base)[0];
+    l3[USER_BASE >> 30] = ((uint64_t)as->l2_mfn << 12) | PTE_P;
+    l3[3] = ((uint64_t)va_to_mfn(xen_l2) << 12) | PTE_P;
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L3_TABLE, .arg1.mfn = as->l3_mfn };
+    multicall_entry_t calls[4];
+    const void *tables[3] = { l3, l2, xen_l2 };
+    for (unsigned int i = 0; i < 3; i++)
+        calls[i] = (multicall_entry_t){ .op = __HYPERVISOR_update_va_mapping,
+            .args = { (uint32_t)tables[i], (va_to_mfn(tables[i]) << 12) | PTE_KERNEL_RO, 0, UVMF_INVLPG } };
+    calls[3] = (multicall_entry_t){ .op = __HYPERVISOR_mmuext_op,
+                                    .args = { (uint32_t)&pin, 1, 0, DOMID_SELF } };
+    if (HYPERVISOR_multicall(calls, 4))
+        return NULL;
+    for (unsigned int i = 0; i < 4; i++)
+        if (calls[i].result) {
+            kprintf("guest-os: address space: call %u of the batch failed: %d\n", i, (int)calls[i].result);
+            return NULL;
+        }
+    return as;
+}
+
+/* One mmu_update: the L1 (if new) hooked into the L2, then the page. */
+int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
+{
     if (va < USER_BASE || va >= USER_END)
         return -22;
-    if (!user_l2) {
-        const uint64_t *l2;
-        uint32_t l2_mfn, l3_mfn = va_to_mfn((void *)start_info->pt_base);
-        if ((rc = new_table(&l2, &l2_mfn)) ||
-            (rc = set_table_entry(l3_mfn, USER_BASE >> 30, ((uint64_t)l2_mfn << 12) | PTE_P)))
-            return (int)rc;
-        user_l2 = l2;
-        user_l2_mfn = l2_mfn;
-    }
     unsigned int slot = (va >> 21) & 511;
-    if (!(user_l2[slot] & PTE_P)) {
-        const uint64_t *l1;
-        uint32_t l1_mfn;
-        if ((rc = new_table(&l1, &l1_mfn)) ||
-            (rc = set_table_entry(user_l2_mfn, slot, ((uint64_t)l1_mfn << 12) | PTE_USER)))
+    mmu_update_t req[2];
+    unsigned int n = 0;
+    uint32_t l1_mfn;
+    if (as->l2[slot] & PTE_P) {
+        l1_mfn = (uint32_t)((as->l2[slot] & PTE_ADDR) >> 12);
+    } else {
+        long rc = new_table(&l1_mfn);
+        if (rc)
             return (int)rc;
+        req[n++] = (mmu_update_t){ .ptr = ((uint64_t)as->l2_mfn << 12) + slot * 8 + MMU_NORMAL_PT_UPDATE,
+                                   .val = ((uint64_t)l1_mfn << 12) | PTE_USER };
     }
-    return (int)set_pte(va, ((uint64_t)va_to_mfn(kpage) << 12) | PTE_USER);
+    req[n++] = (mmu_update_t){ .ptr = ((uint64_t)l1_mfn << 12) + ((va >> 12) & 511) * 8 + MMU_NORMAL_PT_UPDATE,
+                               .val = ((uint64_t)va_to_mfn(kpage) << 12) | PTE_USER };
+    return (int)HYPERVISOR_mmu_update(req, n, NULL, DOMID_SELF);
+}
+
+/* stack_switch and, when the address space changes, NEW_BASEPTR: one
+ * multicall where native writes TSS esp0 and cr3. */
+void arch_switch_to(struct aspace *as, uintptr_t kstack_top)
+{
+    if (!as || as == loaded) {
+        if (HYPERVISOR_stack_switch(FLAT_RING1_SS, kstack_top))
+            panic("stack_switch failed");
+        return;
+    }
+    struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR, .arg1.mfn = as->l3_mfn };
+    multicall_entry_t calls[2] = {
+        { .op = __HYPERVISOR_stack_switch, .args = { FLAT_RING1_SS, kstack_top } },
+        { .op = __HYPERVISOR_mmuext_op, .args = { (uint32_t)&op, 1, 0, DOMID_SELF } },
+    };
+    if (HYPERVISOR_multicall(calls, 2) || calls[0].result || calls[1].result)
+        panic("switch to address space %x failed: %d", as->l3_mfn, (int)calls[1].result);
+    loaded = as;
 }
 
 uint32_t arch_fault_addr(void)
@@ -125,27 +173,7 @@ uint32_t arch_fault_addr(void)
     return shared_info ? shared_info->vcpu_info[0].arch.cr2 : 0;
 }
 
-/* ---- interrupts (events), idle, power ---- */
-void arch_irq_disable(void)
-{
-    if (shared_info)
-        shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
-    __asm__ volatile("" ::: "memory");
-}
-
-/* Events are not bound yet, so nothing can be pending when we unmask. */
-void arch_irq_enable(void)
-{
-    __asm__ volatile("" ::: "memory");
-    if (shared_info)
-        shared_info->vcpu_info[0].evtchn_upcall_mask = 0;
-}
-
-void arch_idle(void)
-{
-    HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-}
-
+/* ---- power ---- */
 void arch_shutdown(int status)
 {
     struct sched_shutdown s = { .reason = status ? SHUTDOWN_crash : SHUTDOWN_poweroff };
@@ -159,7 +187,10 @@ void arch_init(struct mem_range *free)
     p2m = (uint32_t *)start_info->mfn_list;
     if (set_pte((uintptr_t)shared_info_page, start_info->shared_info | PTE_P | PTE_RW | PTE_A) == 0)
         shared_info = (shared_info_t *)shared_info_page;
+    if (!shared_info)
+        panic("cannot map shared_info");
     traps_init();
+    events_init();
     /* Free: after the boot stack to the end of the bootstrap mapping, which
      * pvx extends to a 4 MiB boundary with at least 512 KiB spare. */
     uintptr_t start = PAGE_ROUND_UP(boot_stack_top);

@@ -1,0 +1,166 @@
+/*
+ * guest-os: processes. Each has a pid, a page of kernel stack, its own
+ * user address space (arch_aspace_create) and a parent. For now a process
+ * is made by spawning a program linked into the kernel image
+ * (user_blob.S); fork and exec come later. Memory is not given back yet
+ * (page.c is a bump allocator): a reaped slot is reused, its pages are not.
+ * Rules: procs[0] is idle and never exits; pid 1 (init) is the first
+ * process; its exit ends the system; a ZOMBIE keeps its status until its
+ * parent's proc_wait reaps it (children of a dead parent are never reaped).
+ */
+#include "kernel.h"
+
+#define ENOENT 2
+#define E2BIG 7
+#define ECHILD 10
+#define ENOMEM 12
+#define USER_STACK_TOP  USER_END
+#define USER_STACK_SIZE (64 * 1024)
+#define MAX_ARGS 8
+
+/* The programs linked into the kernel (user_blob.S). */
+struct program { const char *name; const unsigned char *image, *end; };
+extern const struct program programs[], programs_end[];
+
+static int next_pid = 1;
+
+int user_map_range(uint32_t start, uint32_t end)
+{
+    for (uint32_t va = PAGE_ROUND_DOWN(start); va < end; va += PAGE_SIZE) {
+        void *page = page_alloc();
+        if (!page)
+            return -ENOMEM;
+        int rc = arch_map_user_page(current->aspace, va, page);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static const struct program *find_program(const char *name)
+{
+    for (const struct program *p = programs; p < programs_end; p++) {
+        size_t n = strlen(p->name);
+        if (!memcmp(p->name, name, n + 1))
+            return p;
+    }
+    return NULL;
+}
+
+/* The user stack of a new process, its top page holding what crt0 reads at
+ * esp: argc, argv[0..argc-1], NULL, an empty environment (NULL), then the
+ * strings. *esp is the user address of argc. */
+static int build_stack(struct aspace *as, const char *const *argv, int argc, uint32_t *esp)
+{
+    for (uint32_t va = USER_STACK_TOP - USER_STACK_SIZE; va < USER_STACK_TOP - PAGE_SIZE; va += PAGE_SIZE) {
+        void *page = page_alloc();
+        int rc = page ? arch_map_user_page(as, va, page) : -ENOMEM;
+        if (rc)
+            return rc;
+    }
+    char *top = page_alloc();
+    if (!top)
+        return -ENOMEM;
+    uint32_t top_va = USER_STACK_TOP - PAGE_SIZE;
+    uint32_t *words = (uint32_t *)top;
+    uint32_t strings = 4 * (uint32_t)(argc + 3);       /* offset of the strings */
+    words[0] = (uint32_t)argc;
+    for (int i = 0; i < argc; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        if (strings + n > PAGE_SIZE)
+            return -E2BIG;
+        memcpy(top + strings, argv[i], n);
+        words[1 + i] = top_va + strings;
+        strings += (uint32_t)n;
+    }
+    words[1 + argc] = words[2 + argc] = 0;
+    *esp = top_va;
+    return arch_map_user_page(as, top_va, top);
+}
+
+/* Where a new process's first swtch returns: into ring 3. */
+static void proc_start(void)
+{
+    uint32_t *frame = (uint32_t *)(current->kstack_top - 8);
+    arch_enter_user(frame[0], frame[1]);
+}
+
+/* A free slot, or NULL. */
+static struct proc *proc_alloc(void)
+{
+    for (struct proc *p = procs + 1; p < procs + NPROC; p++)
+        if (p->state == PROC_UNUSED)
+            return p;
+    return NULL;
+}
+
+int proc_spawn(const char *name, const char *const *argv, int argc)
+{
+    const struct program *prog = find_program(name);
+    if (!prog)
+        return -ENOENT;
+    if (argc < 0 || argc > MAX_ARGS)
+        return -E2BIG;
+    struct proc *p = proc_alloc();
+    if (!p)
+        return -ENOMEM;
+    struct aspace *as = arch_aspace_create();
+    char *kstack = page_alloc();
+    if (!as || !kstack)
+        return -ENOMEM;
+    uint32_t entry, end, esp;
+    int rc = elf_load(as, prog->image, (size_t)(prog->end - prog->image), &entry, &end);
+    if (!rc)
+        rc = build_stack(as, argv, argc, &esp);
+    if (rc)
+        return rc;
+    *p = (struct proc){ .pid = next_pid++, .parent = current, .aspace = as,
+                        .kstack_top = (uintptr_t)kstack + PAGE_SIZE,
+                        .brk = PAGE_ROUND_UP(end), .brk_mapped = PAGE_ROUND_UP(end) };
+    size_t n = strlen(name);
+    memcpy(p->name, name, n < sizeof(p->name) ? n + 1 : sizeof(p->name) - 1);
+    /* The top of the kernel stack: user eip and esp for proc_start; below
+     * them what swtch pops: edi, esi, ebx, ebp, then its return address. */
+    uint32_t *sp = (uint32_t *)p->kstack_top;
+    *--sp = esp;
+    *--sp = entry;
+    *--sp = (uint32_t)proc_start;
+    for (int i = 0; i < 4; i++)
+        *--sp = 0;
+    p->kesp = (uint32_t)sp;
+    p->state = PROC_RUNNABLE;
+    return p->pid;
+}
+
+void proc_exit(int status)
+{
+    if (current->pid == 1) {
+        kprintf("guest-os: process exited with status %u\n", (unsigned int)status);
+        arch_shutdown(status == 0 ? 0 : 1);
+    }
+    current->exit_status = status;
+    current->state = PROC_ZOMBIE;
+    wakeup(current->parent);
+    sched();                /* a ZOMBIE is never picked again */
+    panic("a zombie ran");
+}
+
+int proc_wait(int pid, int *status)
+{
+    for (;;) {
+        int children = 0;
+        for (struct proc *p = procs + 1; p < procs + NPROC; p++) {
+            if (p->state == PROC_UNUSED || p->parent != current || (pid != -1 && p->pid != pid))
+                continue;
+            children++;
+            if (p->state == PROC_ZOMBIE) {
+                *status = p->exit_status;
+                p->state = PROC_UNUSED;
+                return p->pid;
+            }
+        }
+        if (!children)
+            return -ECHILD;
+        sleep_on(current);
+    }
+}
