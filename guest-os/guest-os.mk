@@ -3,6 +3,9 @@
 #   guest-os-native.elf   Multiboot1 ELF32 for QEMU -kernel (make run-native)
 #   guest-os-pv.elf       Xen-style PV ELF for pvx (tools/pvx-run)
 #   user/NAME.elf         user programs (guest-os/user/NAME.c + lib + newlib)
+#   initrd.tar            the root file system (ustar): /bin/NAME for each user
+#                         program (stripped), plus guest-os/initrd/* (e.g. /etc/motd)
+#   ../unit/guest_fs_test the host test of kernel/fs.c and kernel/tar.c
 # The kernel/ objects are compiled once and linked into both kernels; only
 # arch/native and arch/pv differ.
 
@@ -28,7 +31,8 @@ gos_arch_objs = $(patsubst guest-os/%.c,$(GOS_B)/%.o,$(wildcard guest-os/arch/$(
                 $(patsubst guest-os/%.S,$(GOS_B)/%.o,$(wildcard guest-os/arch/$(1)/*.S))
 GOS_NATIVE_OBJS := $(call gos_arch_objs,native)
 GOS_PV_OBJS := $(call gos_arch_objs,pv)
-# The programs linked into the kernel (kernel/user_blob.S), stripped; init
+# The programs linked into the kernel (kernel/user_blob.S), stripped: what
+# runs when there is no initrd (the initrd's /bin/NAME comes first); init
 # runs first.
 GOS_EMBEDDED := $(patsubst %,$(GOS_B)/embed/%.elf,init hello ticker spin)
 $(GOS_B)/embed/%.elf: $(GOS_B)/user/%.elf
@@ -66,8 +70,8 @@ $(GOS_B)/guest-os-native.elf: $(GOS_NATIVE_OBJS) $(GOS_KERNEL_OBJS) guest-os/arc
 $(GOS_B)/guest-os-pv.elf: $(GOS_PV_OBJS) $(GOS_KERNEL_OBJS) guest-os/arch/pv/kernel.ld
 	@echo "  GOSLD   $@"; $(GOS_KLD) -T guest-os/arch/pv/kernel.ld $(filter %.o,$^) $(GOS_LIBGCC) -o $@
 
-# User programs: crt0 + the system-call glue + newlib.
-GOS_ULIB_OBJS := $(GOS_B)/lib/crt0.o $(GOS_B)/lib/syscalls.o
+# User programs: crt0 + the system-call glue (every file in lib/) + newlib.
+GOS_ULIB_OBJS := $(GOS_B)/lib/crt0.o $(patsubst guest-os/lib/%.c,$(GOS_B)/lib/%.o,$(wildcard guest-os/lib/*.c))
 GOS_USER_ELFS := $(patsubst guest-os/user/%.c,$(GOS_B)/user/%.elf,$(wildcard guest-os/user/*.c))
 .SECONDARY: $(GOS_ULIB_OBJS) $(patsubst %.elf,%.o,$(GOS_USER_ELFS))
 $(GOS_B)/lib/%.o: guest-os/lib/%.c | $(NEWLIB_STAMP)
@@ -83,14 +87,36 @@ $(GOS_B)/user/%.elf: $(GOS_B)/user/%.o $(GOS_ULIB_OBJS) guest-os/lib/user.ld $(N
 	@echo "  GOSULD  $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
 	    -T guest-os/lib/user.ld $(GOS_ULIB_OBJS) $< --start-group $(NEWLIB_LIBS) $(GOS_LIBGCC) --end-group -o $@
 
+# The initrd: a ustar archive, deterministic (sorted names, owner 0, time 0).
+GOS_INITRD := $(GOS_B)/initrd.tar
+GOS_INITRD_FILES := $(shell find guest-os/initrd -type f 2>/dev/null)
+$(GOS_INITRD): $(GOS_USER_ELFS) $(GOS_INITRD_FILES)
+	@echo "  GOSTAR  $@"; rm -rf $(GOS_B)/initrd && mkdir -p $(GOS_B)/initrd/bin && \
+	    cp -R guest-os/initrd/. $(GOS_B)/initrd/ && \
+	    for f in $(GOS_USER_ELFS); do strip -o $(GOS_B)/initrd/bin/$$(basename $$f .elf) $$f || exit 1; done && \
+	    tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+	        -cf $@ -C $(GOS_B)/initrd $$(ls $(GOS_B)/initrd)
+
+# Host test of the file system (CUnit): kernel/fs.c and kernel/tar.c
+# compiled for the host; the test supplies the page allocator, the console,
+# the clock and sleep_until. (An explicit rule: the top Makefile's pattern
+# rule for build/unit/*_test links the hypervisor simulator instead.)
+# -iquote: the kernel's "errno.h" must not hide the host's <errno.h>.
+GOS_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -iquote guest-os/kernel -iquote guest-os/include
+$(B)/unit/guest_fs_test: tests/unit/guest_fs_test.c guest-os/kernel/fs.c guest-os/kernel/tar.c \
+                         guest-os/kernel/fs.h guest-os/kernel/tar.h guest-os/kernel/errno.h \
+                         guest-os/kernel/kernel.h guest-os/kernel/arch.h guest-os/include/fs_abi.h
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"; $(HOSTCC) $(GOS_HOST_CFLAGS) $(filter %.c,$^) -lcunit -o $@
+
 .PHONY: guest-os run-native
-guest-os: $(GOS_B)/guest-os-native.elf $(GOS_B)/guest-os-pv.elf $(GOS_USER_ELFS)
+guest-os: $(GOS_B)/guest-os-native.elf $(GOS_B)/guest-os-pv.elf $(GOS_USER_ELFS) $(GOS_INITRD)
 all: guest-os
 
 # Boot the native build directly in QEMU (no pvx); Ctrl-A x quits. QEMU
 # exits 1 on the kernel's clean poweroff (isa-debug-exit: (0 << 1) | 1).
 GOS_QEMU := qemu-system-x86_64 -accel tcg -m 128 -nographic -no-reboot -display none \
             -serial stdio -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04
-run-native: $(GOS_B)/guest-os-native.elf
-	@$(GOS_QEMU) -kernel $<; rc=$$?; [ $$rc = 0 ] || [ $$rc = 1 ] || \
+run-native: $(GOS_B)/guest-os-native.elf $(GOS_INITRD)
+	@$(GOS_QEMU) -kernel $< -initrd $(GOS_INITRD); rc=$$?; [ $$rc = 0 ] || [ $$rc = 1 ] || \
 	    { echo "guest-os: QEMU exited with $$rc (the kernel failed or panicked)"; exit 1; }

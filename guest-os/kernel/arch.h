@@ -34,6 +34,9 @@ const char *arch_name(void);
 const char *arch_platform(void);
 /* The kernel command line ("" if none). */
 const char *arch_cmdline(void);
+/* The initrd (a ustar archive) the loader left in memory: kernel-virtual,
+ * outside the free range. *len = 0 when there is none. */
+void arch_initrd(const void **start, size_t *len);
 
 /* ---- console ---- */
 void arch_console_write(const char *s, size_t len);

@@ -5,9 +5,7 @@
  * through the kernel's mapping of a fresh page, then mapped for ring 3.
  */
 #include "kernel.h"
-
-#define EINVAL 22
-#define ENOMEM 12
+#include "errno.h"
 
 struct elf32_ehdr {
     unsigned char ident[16];

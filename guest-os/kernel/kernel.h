@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include "arch.h"
+#include "fs.h"
 
 #define PAGE_SIZE 4096u
 #define PAGE_ROUND_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
@@ -24,6 +25,8 @@ size_t strlen(const char *s);
 void page_init(const struct mem_range *free);
 /* A zeroed page, or NULL when memory is exhausted. */
 void *page_alloc(void);
+/* Give back a page from page_alloc that nothing maps or uses any more. */
+void page_free(void *page);
 unsigned int page_free_count(void);
 
 /* proc.c and sched.c: processes and the round-robin scheduler. */
@@ -42,13 +45,16 @@ struct proc {
     int exit_status;           /* ZOMBIE */
     uint32_t brk;              /* current end of the heap */
     uint32_t brk_mapped;       /* heap pages are mapped up to here */
+    struct fd_table fds;       /* open files (kernel/fs.h) */
 };
 extern struct proc procs[NPROC];
 extern struct proc *current;
 /* Map fresh zeroed user pages over [start, end) of the current process. */
 int user_map_range(uint32_t start, uint32_t end);
-/* Start the embedded program `name` as a child of current with argv (at
- * most 8 strings). The new pid or a negative errno. */
+/* Start program `name` as a child of current with argv (at most 8
+ * strings): /bin/NAME from the file system (or `name` itself if it is a
+ * path), else the program of that name linked into the kernel. The new pid
+ * or a negative errno. */
 int proc_spawn(const char *name, const char *const *argv, int argc);
 void proc_exit(int status) __attribute__((noreturn));
 /* Wait for child pid (-1: any) to exit; its pid, its status in *status. */

@@ -1,12 +1,51 @@
 /*
  * guest-os: start of day and traps. The arch's entry code calls kmain()
- * once the machine is set up (arch_init); kmain prints the banner, starts
- * init (a program embedded in the kernel image, user_blob.S) and becomes
- * the idle process. Traps, system calls and timer ticks come back through
+ * once the machine is set up (arch_init); kmain prints the banner, builds
+ * the file system from the initrd (if the loader gave one), starts init
+ * (/bin/init, or the command line's init=PATH; without an initrd the
+ * program embedded in the kernel image, user_blob.S) and becomes the idle
+ * process. Traps, system calls and timer ticks come back through
  * trap().
  */
 #include "kernel.h"
 #include "sys_nr.h"
+
+static char init_path[FS_PATH_MAX] = "init";
+
+/* init=PATH among the command line's words replaces "init". */
+static void parse_cmdline(const char *s)
+{
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        size_t len = 0;
+        while (s[len] && s[len] != ' ')
+            len++;
+        if (len > 5 && len - 5 < sizeof(init_path) && !memcmp(s, "init=", 5)) {
+            memcpy(init_path, s + 5, len - 5);
+            init_path[len - 5] = 0;
+        }
+        s += len;
+    }
+}
+
+/* The file system: the initrd's files if there is one, else just /dev. */
+static void load_initrd(void)
+{
+    const void *start;
+    size_t len;
+    fs_init();
+    arch_initrd(&start, &len);
+    if (!len) {
+        kprintf("guest-os: no initrd, running the programs linked into the kernel\n");
+        return;
+    }
+    int n = fs_load_tar(start, len);
+    if (n < 0)
+        kprintf("guest-os: initrd: malformed archive (error %d), loaded what came before\n", n);
+    else
+        kprintf("guest-os: initrd: %d entries, %u KiB\n", n, (unsigned int)(len / 1024));
+}
 
 void kmain(void)
 {
@@ -16,12 +55,14 @@ void kmain(void)
     kprintf("guest-os (%s build) on %s\n", arch_name(), arch_platform());
     kprintf("guest-os: %u KiB free, command line \"%s\"\n", page_free_count() * 4, arch_cmdline());
 
+    parse_cmdline(arch_cmdline());
+    load_initrd();
     sched_init();
-    static const char *const init_argv[] = { "init" };
-    int rc = proc_spawn("init", init_argv, 1);
+    const char *const init_argv[] = { init_path };
+    int rc = proc_spawn(init_path, init_argv, 1);
     if (rc < 0)
-        panic("cannot start the init program: error %d", rc);
-    kprintf("guest-os: starting init\n");
+        panic("cannot start the init program %s: error %d", init_path, rc);
+    kprintf("guest-os: starting init (%s)\n", init_path);
     sched_idle();
 }
 

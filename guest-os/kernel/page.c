@@ -1,11 +1,13 @@
 /*
- * guest-os: the physical page allocator. For now a bump allocator over the
- * free range the arch reported (nothing is freed yet: the one process of
- * this slice never gives memory back).
+ * guest-os: the physical page allocator: a bump allocator over the free
+ * range the arch reported, and a list of the pages given back (page_free),
+ * which are handed out first. A free page's first word links the list.
  */
 #include "kernel.h"
 
 static uintptr_t next_page, end_page;
+static void *free_list;
+static unsigned int free_listed;
 
 void page_init(const struct mem_range *free)
 {
@@ -15,15 +17,29 @@ void page_init(const struct mem_range *free)
 
 void *page_alloc(void)
 {
-    if (next_page >= end_page)
+    void *p;
+    if (free_list) {
+        p = free_list;
+        free_list = *(void **)p;
+        free_listed--;
+    } else if (next_page < end_page) {
+        p = (void *)next_page;
+        next_page += PAGE_SIZE;
+    } else {
         return NULL;
-    void *p = (void *)next_page;
-    next_page += PAGE_SIZE;
+    }
     memset(p, 0, PAGE_SIZE);
     return p;
 }
 
+void page_free(void *page)
+{
+    *(void **)page = free_list;
+    free_list = page;
+    free_listed++;
+}
+
 unsigned int page_free_count(void)
 {
-    return (unsigned int)((end_page - next_page) / PAGE_SIZE);
+    return (unsigned int)((end_page - next_page) / PAGE_SIZE) + free_listed;
 }

@@ -1,19 +1,17 @@
 /*
  * guest-os: processes. Each has a pid, a page of kernel stack, its own
  * user address space (arch_aspace_create) and a parent. For now a process
- * is made by spawning a program linked into the kernel image
- * (user_blob.S); fork and exec come later. Memory is not given back yet
+ * is made by spawning a program: /bin/NAME from the file system (the
+ * initrd), else one linked into the kernel image (user_blob.S); fork and
+ * exec come later. A process's descriptors (kernel/fs.h) are the console's
+ * for a child of idle (init), otherwise a copy of its parent's. Memory is not given back yet
  * (page.c is a bump allocator): a reaped slot is reused, its pages are not.
  * Rules: procs[0] is idle and never exits; pid 1 (init) is the first
  * process; its exit ends the system; a ZOMBIE keeps its status until its
  * parent's proc_wait reaps it (children of a dead parent are never reaped).
  */
 #include "kernel.h"
-
-#define ENOENT 2
-#define E2BIG 7
-#define ECHILD 10
-#define ENOMEM 12
+#include "errno.h"
 #define USER_STACK_TOP  USER_END
 #define USER_STACK_SIZE (64 * 1024)
 #define MAX_ARGS 8
@@ -94,11 +92,36 @@ static struct proc *proc_alloc(void)
     return NULL;
 }
 
-int proc_spawn(const char *name, const char *const *argv, int argc)
+/* The ELF image of program `name`: the file /bin/NAME (or `name` itself
+ * if it contains a '/'), else the embedded program of that name. */
+static int find_image(const char *name, const void **image, size_t *size)
 {
+    char path[FS_PATH_MAX] = "/bin/";
+    size_t n = strlen(name), at = 5;
+    for (size_t i = 0; i < n; i++)
+        if (name[i] == '/')
+            at = 0;
+    if (at + n >= sizeof(path))
+        return -ENAMETOOLONG;
+    memcpy(path + at, name, n + 1);
+    int rc = fs_file_image(path, image, size);
+    if (rc != -ENOENT || at == 0)
+        return rc;
     const struct program *prog = find_program(name);
     if (!prog)
         return -ENOENT;
+    *image = prog->image;
+    *size = (size_t)(prog->end - prog->image);
+    return 0;
+}
+
+int proc_spawn(const char *name, const char *const *argv, int argc)
+{
+    const void *image;
+    size_t size;
+    int rc = find_image(name, &image, &size);
+    if (rc)
+        return rc;
     if (argc < 0 || argc > MAX_ARGS)
         return -E2BIG;
     struct proc *p = proc_alloc();
@@ -109,7 +132,7 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
     if (!as || !kstack)
         return -ENOMEM;
     uint32_t entry, end, esp;
-    int rc = elf_load(as, prog->image, (size_t)(prog->end - prog->image), &entry, &end);
+    rc = elf_load(as, image, size, &entry, &end);
     if (!rc)
         rc = build_stack(as, argv, argc, &esp);
     if (rc)
@@ -117,8 +140,16 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
     *p = (struct proc){ .pid = next_pid++, .parent = current, .aspace = as,
                         .kstack_top = (uintptr_t)kstack + PAGE_SIZE,
                         .brk = PAGE_ROUND_UP(end), .brk_mapped = PAGE_ROUND_UP(end) };
-    size_t n = strlen(name);
-    memcpy(p->name, name, n < sizeof(p->name) ? n + 1 : sizeof(p->name) - 1);
+    if (current->pid == 0)
+        fd_table_init_console(&p->fds);
+    else
+        fd_table_copy(&p->fds, &current->fds);
+    const char *base = name;             /* the name is the path's last part */
+    for (const char *c = name; *c; c++)
+        if (*c == '/' && c[1])
+            base = c + 1;
+    size_t n = strlen(base);
+    memcpy(p->name, base, n < sizeof(p->name) ? n + 1 : sizeof(p->name) - 1);
     /* The top of the kernel stack: user eip and esp for proc_start; below
      * them what swtch pops: edi, esi, ebx, ebp, then its return address. */
     uint32_t *sp = (uint32_t *)p->kstack_top;
@@ -134,6 +165,7 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
 
 void proc_exit(int status)
 {
+    fd_table_close_all(&current->fds);
     if (current->pid == 1) {
         kprintf("guest-os: process exited with status %u\n", (unsigned int)status);
         arch_shutdown(status == 0 ? 0 : 1);

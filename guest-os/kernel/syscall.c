@@ -4,14 +4,8 @@
  * (or a negative errno) goes back in eax.
  */
 #include "kernel.h"
+#include "errno.h"
 #include "sys_nr.h"
-
-#define EBADF 9
-#define EFAULT 14
-#define ENOMEM 12
-#define ENOSYS 38
-#define EINVAL 22
-#define E2BIG 7
 
 /* Is [va, va + len) inside user space? (Not yet whether it is mapped: a
  * bad pointer faults in the kernel, which panics.) */
@@ -26,37 +20,7 @@ static long sys_exit(uint32_t status, uint32_t unused1, uint32_t unused2)
     proc_exit((int)status);
 }
 
-static long sys_write(uint32_t fd, uint32_t buf, uint32_t len)
-{
-    if (fd != 1 && fd != 2)
-        return -EBADF;
-    if (!user_buf_ok(buf, len))
-        return -EFAULT;
-    arch_console_write((const char *)buf, len);
-    return (long)len;
-}
-
-static long sys_read(uint32_t fd, uint32_t buf, uint32_t len)
-{
-    if (fd != 0)
-        return -EBADF;
-    if (!user_buf_ok(buf, len))
-        return -EFAULT;
-    uint32_t n = 0;
-    while (n < len) {
-        int c = arch_console_read_byte();
-        if (c < 0) {
-            if (n)
-                break;
-            sleep_until(arch_time_ns() + TICK_NS);   /* poll the console each tick */
-            continue;
-        }
-        ((char *)buf)[n++] = (char)c;
-        if (c == '\n')
-            break;
-    }
-    return (long)n;
-}
+/* read, write and the other file calls are in sysfile.c (kernel/fs.h). */
 
 static long sys_getpid(uint32_t a, uint32_t b, uint32_t c)
 {
@@ -132,7 +96,7 @@ static long sys_clock_gettime(uint32_t clock, uint32_t ts, uint32_t unused)
     return 0;
 }
 
-/* spawn(name, argv): start a program linked into the kernel as a child. */
+/* spawn(name, argv): start /bin/NAME (or an embedded program) as a child. */
 static long sys_spawn(uint32_t name, uint32_t argv, uint32_t unused)
 {
     (void)unused;
@@ -162,6 +126,13 @@ static const syscall_fn syscalls[] = {
     [SYS_nanosleep] = sys_nanosleep,
     [SYS_clock_gettime] = sys_clock_gettime,
     [SYS_spawn] = sys_spawn,
+    [SYS_open] = sys_open,
+    [SYS_close] = sys_close,
+    [SYS_lseek] = sys_lseek,
+    [SYS_fstat] = sys_fstat,
+    [SYS_getdents] = sys_getdents,
+    [SYS_unlink] = sys_unlink,
+    [SYS_mkdir] = sys_mkdir,
 };
 
 void syscall(struct trapframe *tf)

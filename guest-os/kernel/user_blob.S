@@ -1,5 +1,6 @@
-/* guest-os: the user programs, linked into the kernel image until there is
- * a file system: a table of {name, image, image end} (proc.c's struct
+/* guest-os: the user programs linked into the kernel image, for when the
+ * loader gives no initrd (proc.c tries /bin/NAME in the file system
+ * first): a table of {name, image, image end} (proc.c's struct
  * program) from programs to programs_end. USER_DIR is the folder of the
  * built ELFs (set by guest-os.mk); init is the first process. */
 #define STR(x) #x

@@ -2,18 +2,27 @@
  * guest-os user programs: the system-call glue newlib calls (its i686-elf
  * build calls them by their plain names: write, sbrk, ...). Each is one
  * int $0x80 (include/sys_nr.h); a negative result becomes errno.
- * Calls the kernel does not have yet are answered here.
+ * Calls the kernel does not have yet are answered here. File calls:
+ * open/close/read/write/lseek/fstat/unlink/mkdir/getdents (kernel/fs.c).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
+#include "fs_abi.h"
 #include "guest_os.h"
 #include "sys_nr.h"
 
-#undef errno
-extern int errno;
+/* The kernel takes newlib's open flags and mode bits as they are. */
+_Static_assert(O_RDONLY == FS_O_RDONLY && O_WRONLY == FS_O_WRONLY && O_RDWR == FS_O_RDWR &&
+               O_APPEND == FS_O_APPEND && O_CREAT == FS_O_CREAT && O_TRUNC == FS_O_TRUNC &&
+               O_EXCL == FS_O_EXCL, "open flags");
+_Static_assert(S_IFDIR == FS_S_IFDIR && S_IFREG == FS_S_IFREG && S_IFCHR == FS_S_IFCHR, "modes");
+_Static_assert(SEEK_SET == FS_SEEK_SET && SEEK_CUR == FS_SEEK_CUR && SEEK_END == FS_SEEK_END, "whence");
 
 static long syscall3(long nr, long a, long b, long c)
 {
@@ -63,18 +72,55 @@ void *sbrk(ptrdiff_t increment)
     return (void *)old;
 }
 
-/* Not in the kernel yet: only the console's three descriptors exist. */
-int close(int fd) { (void)fd; return 0; }
-int isatty(int fd) { return fd >= 0 && fd <= 2 ? 1 : (errno = EBADF, 0); }
-off_t lseek(int fd, off_t off, int whence) { (void)fd; (void)off; (void)whence; errno = ESPIPE; return -1; }
-int kill(int pid, int sig) { (void)pid; (void)sig; errno = ENOSYS; return -1; }
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = flags & O_CREAT ? va_arg(ap, int) : 0;
+    va_end(ap);
+    return (int)result(syscall3(SYS_open, (long)path, flags, mode));
+}
+
+int close(int fd) { return (int)result(syscall3(SYS_close, fd, 0, 0)); }
+off_t lseek(int fd, off_t off, int whence) { return (off_t)result(syscall3(SYS_lseek, fd, (long)off, whence)); }
+int unlink(const char *path) { return (int)result(syscall3(SYS_unlink, (long)path, 0, 0)); }
+int mkdir(const char *path, mode_t mode) { return (int)result(syscall3(SYS_mkdir, (long)path, (long)mode, 0)); }
+/* getdents(fd, buf, len): struct fs_dirent records (fs_abi.h); lib/dirent.c wraps it. */
+int getdents(int fd, void *buf, size_t len) { return (int)result(syscall3(SYS_getdents, fd, (long)buf, (long)len)); }
 
 int fstat(int fd, struct stat *st)
 {
-    if (fd < 0 || fd > 2) {
-        errno = EBADF;
+    struct fs_stat kst;
+    if (result(syscall3(SYS_fstat, fd, (long)&kst, 0)) < 0)
         return -1;
-    }
-    *st = (struct stat){ .st_mode = S_IFCHR };
+    *st = (struct stat){ .st_ino = (ino_t)kst.ino, .st_mode = kst.mode, .st_nlink = (nlink_t)kst.nlink,
+                         .st_size = (off_t)kst.size, .st_blksize = 4096,
+                         .st_blocks = (blkcnt_t)((kst.size + 511) / 512) };
     return 0;
 }
+
+/* stat(path): open, fstat, close (there is no stat system call). */
+int stat(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int rc = fstat(fd, st);
+    close(fd);
+    return rc;
+}
+
+int isatty(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return 0;
+    if (!S_ISCHR(st.st_mode)) {
+        errno = ENOTTY;
+        return 0;
+    }
+    return 1;
+}
+
+/* Not in the kernel yet. */
+int kill(int pid, int sig) { (void)pid; (void)sig; errno = ENOSYS; return -1; }

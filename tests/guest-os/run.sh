@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # guest-os: boot both builds of the one kernel and check what they print.
-#   native  build/guest-os/guest-os-native.elf straight on QEMU (-kernel, Multiboot1)
-#   pv      build/guest-os/guest-os-pv.elf as dom0 on pvx (tools/pvx-run)
-# Each must print its banner, run init (guest-os/user/init.c), which runs
+#   native  build/guest-os/guest-os-native.elf straight on QEMU (-kernel,
+#           Multiboot1; the initrd is a Multiboot module: -initrd)
+#   pv      build/guest-os/guest-os-pv.elf as dom0 on pvx (tools/pvx-run;
+#           the initrd is dom0's ramdisk module: --module)
+# Each must print its banner, load the initrd (build/guest-os/initrd.tar),
+# run /bin/init from it (guest-os/user/init.c), which runs
 # hello (newlib printf in ring 3), then two tickers that sleep and a spinner
 # that never does, each a process with its own address space: the tickers'
 # lines must interleave by their sleeps and all come before the spinner's,
 # which only timer preemption allows. init must power off cleanly, and the
 # programs' output must be the same in both builds apart from "[time]" lines.
-# Logs: build/test-logs/guest-os-*.log.
+# Then each build boots with init=/bin/fstest (guest-os/user/fstest.c: the
+# file system calls, success and error paths; ends "fstest: N passed, N
+# failed"), which must pass and print the same in both; and the native
+# build boots once without an initrd, running the programs linked into the
+# kernel. Logs: build/test-logs/guest-os-*.log.
 # Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
 passed=0 failed=0
 timeout_s=${GUEST_TIMEOUT:-60}
+initrd=build/guest-os/initrd.tar
 
 check() {   # check NAME CONDITION-RESULT WHY
     if [ "$2" = 0 ]; then
@@ -33,6 +41,7 @@ user_output() {
 ticks() { tr -d '\r' < "$1" | grep -E '^(A|B|spin): (tick|done)' | tr '\n' ' '; }
 expected_ticks="A: tick 1 A: tick 2 B: tick 1 A: tick 3 A: tick 4 B: tick 2 spin: done "
 check_build() {   # check_build NAME LOG
+    has "$2" '^guest-os: initrd: [0-9]+ entries'; check "$1: initrd loaded" $? "no initrd line"
     has "$2" '^hello: hello from ring 3'; check "$1: hello in ring 3" $? "no output from hello"
     has "$2" '^init: started ticker A, ticker B and spin'; check "$1: init spawns three processes" $? "no spawn line"
     [ "$(ticks "$2")" = "$expected_ticks" ]
@@ -43,31 +52,62 @@ check_build() {   # check_build NAME LOG
     has "$2" '^guest-os: process exited with status 0$'; check "$1: init exits 0" $? "no clean exit"
 }
 
-native_log=build/test-logs/guest-os-native.log
-# isa-debug-exit: the kernel writes 0 (success) or 1, QEMU exits (v << 1) | 1.
-timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m 128 -nographic \
-    -no-reboot -display none -serial stdio -monitor none \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -kernel build/guest-os/guest-os-native.elf -append "test" < /dev/null > "$native_log" 2>&1
-status=$?
-check "native: powers off" $([ $status = 1 ]; echo $?) "QEMU exit status $status, expected 1 (log: $native_log)"
-has "$native_log" '^guest-os \(native build\) on x86 ring 0'; check "native: banner" $? "no banner"
-check_build native "$native_log"
-
-pv_log=build/test-logs/guest-os-pv.log
-tools/pvx-run build/guest-os/guest-os-pv.elf --timeout "$timeout_s" --cmdline "test" \
-    < /dev/null > "$pv_log" 2>&1
-status=$?
-check "pv dom0: powers off" $([ $status = 0 ]; echo $?) "pvx-run exit status $status, expected 0 (log: $pv_log)"
-has "$pv_log" '^guest-os \(pv build\) on pvx, ring 1, dom0'; check "pv dom0: banner" $? "no banner"
-check_build "pv dom0" "$pv_log"
-
+# boot_native NAME LOG CMDLINE [QEMU ARGS...]: isa-debug-exit turns the
+# kernel's 0 (success) into QEMU status 1.
+boot_native() {
+    local name=$1 log=$2 cmdline=$3; shift 3
+    timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg -m 128 -nographic \
+        -no-reboot -display none -serial stdio -monitor none \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -kernel build/guest-os/guest-os-native.elf -append "$cmdline" "$@" < /dev/null > "$log" 2>&1
+    local status=$?
+    check "$name: powers off" $([ $status = 1 ]; echo $?) "QEMU exit status $status, expected 1 (log: $log)"
+    has "$log" '^guest-os \(native build\) on x86 ring 0'; check "$name: banner" $? "no banner"
+}
+# boot_pv NAME LOG CMDLINE: dom0 on pvx with the initrd as its module.
+boot_pv() {
+    tools/pvx-run build/guest-os/guest-os-pv.elf --timeout "$timeout_s" --cmdline "$3" \
+        --module "$initrd" < /dev/null > "$2" 2>&1
+    local status=$?
+    check "$1: powers off" $([ $status = 0 ]; echo $?) "pvx-run exit status $status, expected 0 (log: $2)"
+    has "$2" '^guest-os \(pv build\) on pvx, ring 1, dom0'; check "$1: banner" $? "no banner"
+}
 # Equivalence (Popek and Goldberg): the same program prints the same lines.
-if [ -n "$(user_output "$native_log")" ] && [ "$(user_output "$native_log")" = "$(user_output "$pv_log")" ]; then
-    check "same user output native and pv" 0 ""
-else
-    check "same user output native and pv" 1 "outputs differ: $(diff <(user_output "$native_log") <(user_output "$pv_log") | head -5 | tr '\n' ' ')"
-fi
+same_output() {   # same_output NAME NATIVE-LOG PV-LOG
+    if [ -n "$(user_output "$2")" ] && [ "$(user_output "$2")" = "$(user_output "$3")" ]; then
+        check "$1: same user output native and pv" 0 ""
+    else
+        check "$1: same user output native and pv" 1 "outputs differ: $(diff <(user_output "$2") <(user_output "$3") | head -5 | tr '\n' ' ')"
+    fi
+}
+check_fstest() {   # check_fstest NAME LOG
+    has "$2" '^fstest: [0-9]+ passed, 0 failed'
+    check "$1: file system calls" $? "$(tr -d '\r' < "$2" | grep -E '^(FAIL|fstest:|panic)' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: fstest exits 0" $? "no clean exit"
+}
+
+native_log=build/test-logs/guest-os-native.log
+boot_native native "$native_log" "test" -initrd "$initrd"
+check_build native "$native_log"
+pv_log=build/test-logs/guest-os-pv.log
+boot_pv "pv dom0" "$pv_log" "test"
+check_build "pv dom0" "$pv_log"
+same_output init "$native_log" "$pv_log"
+
+native_fs_log=build/test-logs/guest-os-native-fstest.log
+boot_native "native fstest" "$native_fs_log" "test init=/bin/fstest" -initrd "$initrd"
+check_fstest "native" "$native_fs_log"
+pv_fs_log=build/test-logs/guest-os-pv-fstest.log
+boot_pv "pv dom0 fstest" "$pv_fs_log" "test init=/bin/fstest"
+check_fstest "pv dom0" "$pv_fs_log"
+same_output fstest "$native_fs_log" "$pv_fs_log"
+
+# Without an initrd: the programs linked into the kernel (init runs hello).
+bare_log=build/test-logs/guest-os-native-no-initrd.log
+boot_native "native, no initrd" "$bare_log" "test"
+has "$bare_log" '^guest-os: no initrd' && has "$bare_log" '^hello: hello from ring 3' &&
+    has "$bare_log" '^guest-os: process exited with status 0$'
+check "native, no initrd: embedded init runs hello" $? "log: $bare_log"
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

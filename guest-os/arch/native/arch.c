@@ -206,9 +206,11 @@ void arch_shutdown(int status)
 }
 
 /* ---- start of day ---- */
-struct multiboot_info { uint32_t flags, mem_lower, mem_upper, boot_device, cmdline; };
+struct multiboot_info { uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr; };
+struct multiboot_module { uint32_t start, end, string, reserved; };
 static char cmdline[256];
 static uint32_t mem_end = 0x100000;
+static uint32_t initrd_start, initrd_end;
 
 void arch_init(struct mem_range *free)
 {
@@ -226,9 +228,27 @@ void arch_init(struct mem_range *free)
     }
     if (mem_end > IDENTITY_MAP_END)
         mem_end = IDENTITY_MAP_END;
+    /* The first module is the initrd; QEMU -initrd (and GRUB) load it above
+     * the kernel, so free memory starts after it. */
+    uint32_t free_start = (uint32_t)kernel_end;
+    if (mbi && (mbi->flags & 8) && mbi->mods_count) {
+        const struct multiboot_module *mod = (const void *)mbi->mods_addr;
+        if (mod->start < mod->end && mod->end <= mem_end) {
+            initrd_start = mod->start;
+            initrd_end = mod->end;
+            if (PAGE_ROUND_UP(initrd_end) > free_start)
+                free_start = PAGE_ROUND_UP(initrd_end);
+        }
+    }
     paging_init();
-    free->start = (uintptr_t)kernel_end;
+    free->start = free_start;
     free->end = mem_end;
+}
+
+void arch_initrd(const void **start, size_t *len)
+{
+    *start = (const void *)initrd_start;
+    *len = initrd_end - initrd_start;
 }
 
 const char *arch_name(void) { return "native"; }

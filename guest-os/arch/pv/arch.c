@@ -207,3 +207,11 @@ const char *arch_platform(void)
     return start_info->flags & SIF_INITDOMAIN ? "pvx, ring 1, dom0" : "pvx, ring 1, domU";
 }
 const char *arch_cmdline(void) { return (const char *)start_info->cmd_line; }
+
+/* dom0's ramdisk module: pvx loads it after the kernel image, inside the
+ * bootstrap mapping (mod_start is a virtual address). */
+void arch_initrd(const void **start, size_t *len)
+{
+    *start = (const void *)start_info->mod_start;
+    *len = start_info->mod_start ? start_info->mod_len : 0;
+}
