@@ -8,6 +8,7 @@
 #define GUEST_OS_SYS_NR_H
 
 #define SYS_exit   1
+#define SYS_fork   2
 #define SYS_read   3
 #define SYS_write  4
 #define SYS_open   5

@@ -75,6 +75,16 @@ struct aspace *arch_aspace_create(void);
  * `as` (current or not), accessible from ring 3 (read-write). 0 or a
  * negative errno. */
 int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage);
+/* fork: a new address space mapping the same user pages as `parent`;
+ * every user page becomes read-only and copy-on-write in both and is
+ * page_ref'd once for the child. NULL when memory runs out. */
+struct aspace *arch_aspace_fork(struct aspace *parent);
+/* The kernel address of the page mapped at user va of `as` (NULL if none);
+ * *cow = 1 if it is a read-only copy-on-write mapping. */
+void *arch_user_page(struct aspace *as, uint32_t va, int *cow);
+/* The entry code's trap return: with esp at a struct trapframe, resumes
+ * it (a forked child's first swtch returns here). */
+void arch_trap_return(void);
 /* Run on: traps from ring 3 now land on the stack ending at kstack_top,
  * and `as` (unless NULL: the kernel-only idle keeps what is loaded)
  * becomes the address space. */

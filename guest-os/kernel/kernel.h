@@ -28,6 +28,11 @@ void *page_alloc(void);
 /* Give back a page from page_alloc that nothing maps or uses any more. */
 void page_free(void *page);
 unsigned int page_free_count(void);
+/* Sharing (fork's copy-on-write): page_alloc's count is 1; page_unref
+ * frees the page when the count drops to 0. */
+void page_ref(void *page);
+void page_unref(void *page);
+unsigned int page_refcount(void *page);
 
 /* proc.c and sched.c: processes and the round-robin scheduler. */
 #define NPROC 16
@@ -46,6 +51,7 @@ struct proc {
     uint32_t brk;              /* current end of the heap */
     uint32_t brk_mapped;       /* heap pages are mapped up to here */
     struct fd_table fds;       /* open files (kernel/fs.h) */
+    struct trapframe *tf;      /* the current system call's (fork copies it) */
 };
 extern struct proc procs[NPROC];
 extern struct proc *current;
@@ -56,6 +62,12 @@ int user_map_range(uint32_t start, uint32_t end);
  * path), else the program of that name linked into the kernel. The new pid
  * or a negative errno. */
 int proc_spawn(const char *name, const char *const *argv, int argc);
+/* fork: a copy of current (copy-on-write memory); the child's pid or a
+ * negative errno. The child returns 0 from the system call. */
+int proc_fork(void);
+/* A page fault at user address va: 0 if it was a write to a copy-on-write
+ * page, now writable; -1 if not ours to fix. */
+int cow_fault(uint32_t va, uint32_t error_code);
 void proc_exit(int status) __attribute__((noreturn));
 /* Wait for child pid (-1: any) to exit; its pid, its status in *status. */
 int proc_wait(int pid, int *status);

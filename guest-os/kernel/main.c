@@ -84,6 +84,10 @@ void trap(struct trapframe *tf)
             sched_tick(tf);
         return;
     }
+    /* Present + write: maybe a copy-on-write page (also when the kernel
+     * writes to user memory for a system call). */
+    if (tf->vector == 14 && (tf->error_code & 3) == 3 && cow_fault(arch_fault_addr(), tf->error_code) == 0)
+        return;
     const char *name = tf->vector < 32 && trap_names[tf->vector] ? trap_names[tf->vector] : "trap";
     kprintf("guest-os: %s (vector %u) at eip %x cs %x, error code %x", name, tf->vector,
             tf->eip, tf->cs & 0xffff, tf->error_code);

@@ -8,11 +8,29 @@
 static uintptr_t next_page, end_page;
 static void *free_list;
 static unsigned int free_listed;
+/* Reference counts (fork's copy-on-write sharing), one per page of the
+ * range, kept in its first pages. */
+static uint16_t *refs;
+static uintptr_t first_page;
 
 void page_init(const struct mem_range *free)
 {
     next_page = PAGE_ROUND_UP(free->start);
     end_page = PAGE_ROUND_DOWN(free->end);
+    refs = (uint16_t *)next_page;
+    size_t bytes = PAGE_ROUND_UP((end_page - next_page) / PAGE_SIZE * sizeof(uint16_t));
+    memset(refs, 0, bytes);
+    next_page += bytes;
+    first_page = next_page;
+}
+
+static uint16_t *ref_of(void *page) { return &refs[((uintptr_t)page - first_page) / PAGE_SIZE]; }
+void page_ref(void *page) { ++*ref_of(page); }
+unsigned int page_refcount(void *page) { return *ref_of(page); }
+void page_unref(void *page)
+{
+    if (--*ref_of(page) == 0)
+        page_free(page);
 }
 
 void *page_alloc(void)
@@ -29,11 +47,13 @@ void *page_alloc(void)
         return NULL;
     }
     memset(p, 0, PAGE_SIZE);
+    *ref_of(p) = 1;
     return p;
 }
 
 void page_free(void *page)
 {
+    *ref_of(page) = 0;
     *(void **)page = free_list;
     free_list = page;
     free_listed++;

@@ -163,6 +163,65 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
     return p->pid;
 }
 
+int proc_fork(void)
+{
+    struct proc *p = proc_alloc();
+    if (!p)
+        return -ENOMEM;
+    char *kstack = page_alloc();
+    if (!kstack)
+        return -ENOMEM;
+    struct aspace *as = arch_aspace_fork(current->aspace);
+    if (!as) {
+        page_free(kstack);
+        return -ENOMEM;
+    }
+    *p = (struct proc){ .pid = next_pid++, .parent = current, .aspace = as,
+                        .kstack_top = (uintptr_t)kstack + PAGE_SIZE,
+                        .brk = current->brk, .brk_mapped = current->brk_mapped };
+    memcpy(p->name, current->name, sizeof(p->name));
+    fd_table_copy(&p->fds, &current->fds);
+    /* The top of the child's kernel stack: a copy of the parent's trap
+     * frame (eax = 0: fork's result in the child), below it what swtch
+     * pops, returning into the entry code's trap return. */
+    struct trapframe *tf = (struct trapframe *)p->kstack_top - 1;
+    *tf = *current->tf;
+    tf->eax = 0;
+    uint32_t *sp = (uint32_t *)tf;
+    *--sp = (uint32_t)arch_trap_return;
+    for (int i = 0; i < 4; i++)
+        *--sp = 0;
+    p->kesp = (uint32_t)sp;
+    p->state = PROC_RUNNABLE;
+    return p->pid;
+}
+
+/* A write to a copy-on-write page: copy it if it is still shared, else
+ * just make it writable again. */
+int cow_fault(uint32_t va, uint32_t error_code)
+{
+    (void)error_code;
+    int cow = 0;
+    if (va < USER_BASE || va >= USER_END || current->pid == 0)
+        return -1;
+    va = PAGE_ROUND_DOWN(va);
+    void *page = arch_user_page(current->aspace, va, &cow);
+    if (!page || !cow)
+        return -1;
+    if (page_refcount(page) > 1) {
+        void *copy = page_alloc();
+        if (!copy)
+            return -1;
+        memcpy(copy, page, PAGE_SIZE);
+        if (arch_map_user_page(current->aspace, va, copy))
+            return -1;
+        page_unref(page);
+    } else if (arch_map_user_page(current->aspace, va, page)) {
+        return -1;
+    }
+    return 0;
+}
+
 void proc_exit(int status)
 {
     fd_table_close_all(&current->fds);

@@ -114,9 +114,16 @@ static long sys_spawn(uint32_t name, uint32_t argv, uint32_t unused)
     return proc_spawn((const char *)name, args, argc);
 }
 
+static long sys_fork(uint32_t a, uint32_t b, uint32_t c)
+{
+    (void)a; (void)b; (void)c;
+    return proc_fork();
+}
+
 typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t);
 static const syscall_fn syscalls[] = {
     [SYS_exit] = sys_exit,
+    [SYS_fork] = sys_fork,
     [SYS_read] = sys_read,
     [SYS_write] = sys_write,
     [SYS_getpid] = sys_getpid,
@@ -142,5 +149,6 @@ void syscall(struct trapframe *tf)
         tf->eax = (uint32_t)-ENOSYS;
         return;
     }
+    current->tf = tf;
     tf->eax = (uint32_t)syscalls[nr](tf->ebx, tf->ecx, tf->edx);
 }

@@ -52,6 +52,7 @@ int getpid(void) { return (int)result(syscall3(SYS_getpid, 0, 0, 0)); }
 
 /* Processes and time. */
 pid_t waitpid(pid_t pid, int *status, int options) { return (pid_t)result(syscall3(SYS_waitpid, pid, (long)status, options)); }
+pid_t fork(void) { return (pid_t)result(syscall3(SYS_fork, 0, 0, 0)); }
 pid_t wait(int *status) { return waitpid(-1, status, 0); }
 int sched_yield(void) { return (int)result(syscall3(SYS_sched_yield, 0, 0, 0)); }
 int nanosleep(const struct timespec *req, struct timespec *rem) { return (int)result(syscall3(SYS_nanosleep, (long)req, (long)rem, 0)); }

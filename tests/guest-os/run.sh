@@ -13,7 +13,9 @@
 # programs' output must be the same in both builds apart from "[time]" lines.
 # Then each build boots with init=/bin/fstest (guest-os/user/fstest.c: the
 # file system calls, success and error paths; ends "fstest: N passed, N
-# failed"), which must pass and print the same in both; and the native
+# failed"), which must pass and print the same in both; so must
+# init=/bin/forktest (guest-os/user/forktest.c: fork, copy-on-write, wait);
+# and the native
 # build boots once without an initrd, running the programs linked into the
 # kernel. Logs: build/test-logs/guest-os-*.log.
 # Prints "N passed, N failed".
@@ -101,6 +103,21 @@ pv_fs_log=build/test-logs/guest-os-pv-fstest.log
 boot_pv "pv dom0 fstest" "$pv_fs_log" "test init=/bin/fstest"
 check_fstest "pv dom0" "$pv_fs_log"
 same_output fstest "$native_fs_log" "$pv_fs_log"
+
+# fork with copy-on-write (guest-os/user/forktest.c): the same checks pass
+# and print the same in both builds.
+check_forktest() {   # check_forktest NAME LOG
+    has "$2" '^forktest: [0-9]+ passed, 0 failed'
+    check "$1: fork and copy-on-write" $? "$(tr -d '\r' < "$2" | grep -E '^(FAIL|forktest:|panic|guest-os: page)' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: forktest exits 0" $? "no clean exit"
+}
+native_fork_log=build/test-logs/guest-os-native-forktest.log
+boot_native "native forktest" "$native_fork_log" "test init=/bin/forktest" -initrd "$initrd"
+check_forktest "native" "$native_fork_log"
+pv_fork_log=build/test-logs/guest-os-pv-forktest.log
+boot_pv "pv dom0 forktest" "$pv_fork_log" "test init=/bin/forktest"
+check_forktest "pv dom0" "$pv_fork_log"
+same_output forktest "$native_fork_log" "$pv_fork_log"
 
 # Without an initrd: the programs linked into the kernel (init runs hello).
 bare_log=build/test-logs/guest-os-native-no-initrd.log

@@ -16,6 +16,8 @@
 #define PTE_RW 0x002ull
 #define PTE_U  0x004ull
 #define PTE_PS 0x080ull
+#define PTE_COW 0x200ull     /* an available bit: read-only until the copy */
+#define PTE_ADDR 0x000ffffffffff000ull
 
 extern uint64_t gdt[];
 extern uint32_t multiboot_info;
@@ -174,6 +176,50 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
     if (as == loaded)
         __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
     return 0;
+}
+
+static uint64_t *user_l2_of(struct aspace *as)
+{
+    return (uint64_t *)(uint32_t)(((uint64_t *)as)[1] & PTE_ADDR);
+}
+
+/* fork: the child's L2 and L1s written directly; the parent's writable
+ * entries made read-only copy-on-write in place, then cr3 reloaded. */
+struct aspace *arch_aspace_fork(struct aspace *parent)
+{
+    struct aspace *child = arch_aspace_create();
+    if (!child)
+        return NULL;
+    uint64_t *pl2 = user_l2_of(parent), *cl2 = user_l2_of(child);
+    for (unsigned int i = 0; i < 512; i++) {
+        if (!(pl2[i] & PTE_P))
+            continue;
+        uint64_t *pl1 = (uint64_t *)(uint32_t)(pl2[i] & PTE_ADDR), *cl1 = page_alloc();
+        if (!cl1)
+            return NULL;
+        for (unsigned int j = 0; j < 512; j++) {
+            if (!(pl1[j] & PTE_P))
+                continue;
+            if (pl1[j] & PTE_RW)
+                pl1[j] = (pl1[j] & ~PTE_RW) | PTE_COW;
+            cl1[j] = pl1[j];
+            page_ref((void *)(uint32_t)(pl1[j] & PTE_ADDR));
+        }
+        cl2[i] = (uint32_t)cl1 | PTE_P | PTE_RW | PTE_U;
+    }
+    if (parent == loaded)
+        __asm__ volatile("mov %0, %%cr3" :: "r"(parent) : "memory");
+    return child;
+}
+
+void *arch_user_page(struct aspace *as, uint32_t va, int *cow)
+{
+    uint64_t l2e = user_l2_of(as)[(va >> 21) & 511];
+    if (!(l2e & PTE_P))
+        return NULL;
+    uint64_t e = ((uint64_t *)(uint32_t)(l2e & PTE_ADDR))[(va >> 12) & 511];
+    *cow = (e & PTE_COW) && !(e & PTE_RW);
+    return e & PTE_P ? (void *)(uint32_t)(e & PTE_ADDR) : NULL;
 }
 
 void arch_switch_to(struct aspace *as, uintptr_t kstack_top)

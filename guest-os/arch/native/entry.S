@@ -34,6 +34,8 @@ trap_common:
         pushl %esp
         call trap
         addl $4, %esp
+        .globl arch_trap_return
+arch_trap_return:
         popl %es
         popl %ds
         popa

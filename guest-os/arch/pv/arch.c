@@ -28,6 +28,8 @@
 #define PTE_KERNEL_RO (PTE_P | PTE_A)                            /* page-table pages */
 #define PTE_USER (PTE_P | PTE_RW | PTE_U | PTE_A | PTE_D)
 #define PTE_ADDR 0x000ffffffffff000ull
+#define PTE_COW 0x200ull     /* an available bit: read-only until the copy */
+#define M2P ((const uint32_t *)0xF5800000)   /* XENMEM_machphys_mapping: mfn -> pfn */
 
 extern start_info_t *start_info;
 extern unsigned long boot_stack_top;
@@ -36,6 +38,8 @@ static char shared_info_page[4096] __attribute__((aligned(4096)));
 shared_info_t *shared_info;
 
 static uint32_t va_to_mfn(const void *va) { return p2m[(uintptr_t)va >> 12]; }
+/* The kernel address of the frame an entry points at (pfn = va / 4096). */
+static void *entry_va(uint64_t e) { return (void *)(M2P[(uint32_t)((e & PTE_ADDR) >> 12)] << 12); }
 
 /* ---- console: console_io (dom0's console) ---- */
 void arch_console_write(const char *s, size_t len)
@@ -97,8 +101,8 @@ static long new_table(uint32_t *mfn)
     return set_pte((uintptr_t)page, ((uint64_t)*mfn << 12) | PTE_KERNEL_RO);
 }
 
-/* One multicall: three pages remapped read-only, then the L3 pinned. */
-struct aspace *arch_aspace_create(void)
+/* A new address space's three tables, filled but still writable. */
+static struct aspace *aspace_alloc(const void *tables[3])
 {
     uint64_t *l3 = page_alloc(), *l2 = page_alloc(), *xen_l2 = page_alloc();
     if (!l3 || !l2 || !xen_l2 || nr_aspaces == MAX_ASPACES)
@@ -108,22 +112,108 @@ struct aspace *arch_aspace_create(void)
     l3[0] = ((const uint64_t *)start_info->pt_base)[0];
     l3[USER_BASE >> 30] = ((uint64_t)as->l2_mfn << 12) | PTE_P;
     l3[3] = ((uint64_t)va_to_mfn(xen_l2) << 12) | PTE_P;
-    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L3_TABLE, .arg1.mfn = as->l3_mfn };
-    multicall_entry_t calls[4];
-    const void *tables[3] = { l3, l2, xen_l2 };
-    for (unsigned int i = 0; i < 3; i++)
-        calls[i] = (multicall_entry_t){ .op = __HYPERVISOR_update_va_mapping,
-            .args = { (uint32_t)tables[i], (va_to_mfn(tables[i]) << 12) | PTE_KERNEL_RO, 0, UVMF_INVLPG } };
-    calls[3] = (multicall_entry_t){ .op = __HYPERVISOR_mmuext_op,
-                                    .args = { (uint32_t)&pin, 1, 0, DOMID_SELF } };
-    if (HYPERVISOR_multicall(calls, 4))
-        return NULL;
-    for (unsigned int i = 0; i < 4; i++)
+    tables[0] = l3;
+    tables[1] = l2;
+    tables[2] = xen_l2;
+    return as;
+}
+
+/* The multicall entry that remaps a table page read-only. */
+static multicall_entry_t ro_call(const void *page, uint32_t flags)
+{
+    return (multicall_entry_t){ .op = __HYPERVISOR_update_va_mapping,
+        .args = { (uint32_t)page, (va_to_mfn(page) << 12) | PTE_KERNEL_RO, 0, flags } };
+}
+
+static int run_batch(multicall_entry_t *calls, unsigned int n)
+{
+    if (HYPERVISOR_multicall(calls, n))
+        return -1;
+    for (unsigned int i = 0; i < n; i++)
         if (calls[i].result) {
             kprintf("guest-os: address space: call %u of the batch failed: %d\n", i, (int)calls[i].result);
-            return NULL;
+            return -1;
         }
-    return as;
+    return 0;
+}
+
+/* One multicall: three pages remapped read-only, then the L3 pinned. */
+struct aspace *arch_aspace_create(void)
+{
+    const void *tables[3];
+    struct aspace *as = aspace_alloc(tables);
+    if (!as)
+        return NULL;
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L3_TABLE, .arg1.mfn = as->l3_mfn };
+    multicall_entry_t calls[4];
+    for (unsigned int i = 0; i < 3; i++)
+        calls[i] = ro_call(tables[i], UVMF_INVLPG);
+    calls[3] = (multicall_entry_t){ .op = __HYPERVISOR_mmuext_op,
+                                    .args = { (uint32_t)&pin, 1, 0, DOMID_SELF } };
+    return run_batch(calls, 4) ? NULL : as;
+}
+
+/* fork: the child's tables are built as ordinary (writable) pages; then one
+ * multicall remaps them read-only, makes the parent's writable entries
+ * read-only copy-on-write (one mmu_update batch), pins the child's L3 and
+ * flushes the TLB. */
+#define FORK_MAX_L1 32
+#define FORK_MAX_PTES 1024
+static mmu_update_t fork_reqs[FORK_MAX_PTES];
+struct aspace *arch_aspace_fork(struct aspace *parent)
+{
+    static multicall_entry_t calls[3 + FORK_MAX_L1 + 2];
+    const void *tables[3];
+    struct aspace *child = aspace_alloc(tables);
+    if (!child)
+        return NULL;
+    unsigned int n = 0, nreq = 0;
+    for (unsigned int i = 0; i < 3; i++)
+        calls[n++] = ro_call(tables[i], UVMF_NONE);
+    uint64_t *cl2 = (uint64_t *)child->l2;
+    for (unsigned int i = 0; i < 512; i++) {
+        if (!(parent->l2[i] & PTE_P))
+            continue;
+        const uint64_t *pl1 = entry_va(parent->l2[i]);
+        uint64_t *cl1 = page_alloc();
+        if (!cl1 || n == 3 + FORK_MAX_L1)
+            return NULL;
+        for (unsigned int j = 0; j < 512; j++) {
+            uint64_t e = pl1[j];
+            if (!(e & PTE_P))
+                continue;
+            if (e & PTE_RW) {
+                if (nreq == FORK_MAX_PTES)
+                    return NULL;
+                e = (e & ~PTE_RW) | PTE_COW;
+                fork_reqs[nreq++] = (mmu_update_t){
+                    .ptr = (parent->l2[i] & PTE_ADDR) + j * 8 + MMU_NORMAL_PT_UPDATE, .val = e };
+            }
+            cl1[j] = e;
+            page_ref(entry_va(e));
+        }
+        cl2[i] = ((uint64_t)va_to_mfn(cl1) << 12) | PTE_USER;
+        calls[n++] = ro_call(cl1, UVMF_NONE);
+    }
+    if (nreq)
+        calls[n++] = (multicall_entry_t){ .op = __HYPERVISOR_mmu_update,
+                                          .args = { (uint32_t)fork_reqs, nreq, 0, DOMID_SELF } };
+    static struct mmuext_op ops[2];
+    ops[0] = (struct mmuext_op){ .cmd = MMUEXT_PIN_L3_TABLE, .arg1.mfn = child->l3_mfn };
+    ops[1] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+    calls[n++] = (multicall_entry_t){ .op = __HYPERVISOR_mmuext_op,
+                                      .args = { (uint32_t)ops, 2, 0, DOMID_SELF } };
+    return run_batch(calls, n) ? NULL : child;
+}
+
+void *arch_user_page(struct aspace *as, uint32_t va, int *cow)
+{
+    uint64_t l2e = as->l2[(va >> 21) & 511];
+    if (!(l2e & PTE_P))
+        return NULL;
+    uint64_t e = ((const uint64_t *)entry_va(l2e))[(va >> 12) & 511];
+    *cow = (e & PTE_COW) && !(e & PTE_RW);
+    return e & PTE_P ? entry_va(e) : NULL;
 }
 
 /* One mmu_update: the L1 (if new) hooked into the L2, then the page. */
@@ -135,7 +225,10 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
     mmu_update_t req[2];
     unsigned int n = 0;
     uint32_t l1_mfn;
+    uint64_t val = ((uint64_t)va_to_mfn(kpage) << 12) | PTE_USER;
     if (as->l2[slot] & PTE_P) {
+        if (as == loaded)        /* replacing a live entry: flush it too */
+            return (int)set_pte(va, val);
         l1_mfn = (uint32_t)((as->l2[slot] & PTE_ADDR) >> 12);
     } else {
         long rc = new_table(&l1_mfn);
@@ -145,7 +238,7 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
                                    .val = ((uint64_t)l1_mfn << 12) | PTE_USER };
     }
     req[n++] = (mmu_update_t){ .ptr = ((uint64_t)l1_mfn << 12) + ((va >> 12) & 511) * 8 + MMU_NORMAL_PT_UPDATE,
-                               .val = ((uint64_t)va_to_mfn(kpage) << 12) | PTE_USER };
+                               .val = val };
     return (int)HYPERVISOR_mmu_update(req, n, NULL, DOMID_SELF);
 }
 
@@ -185,6 +278,9 @@ void arch_shutdown(int status)
 void arch_init(struct mem_range *free)
 {
     p2m = (uint32_t *)start_info->mfn_list;
+    for (uint32_t pfn = 0; pfn < 4; pfn++)        /* the M2P this file reads */
+        if (M2P[p2m[pfn]] != pfn)
+            panic("M2P[%x] is %x, not pfn %x", p2m[pfn], M2P[p2m[pfn]], pfn);
     if (set_pte((uintptr_t)shared_info_page, start_info->shared_info | PTE_P | PTE_RW | PTE_A) == 0)
         shared_info = (shared_info_t *)shared_info_page;
     if (!shared_info)
