@@ -62,6 +62,10 @@ int user_map_range(uint32_t start, uint32_t end);
  * path), else the program of that name linked into the kernel. The new pid
  * or a negative errno. */
 int proc_spawn(const char *name, const char *const *argv, int argc);
+/* exec: replace current's program (the same name rules and argv limit as
+ * proc_spawn); 0 with current->tf set to enter the new program, or a
+ * negative errno with the caller untouched. */
+int proc_exec(const char *name, const char *const *argv, int argc);
 /* fork: a copy of current (copy-on-write memory); the child's pid or a
  * negative errno. The child returns 0 from the system call. */
 int proc_fork(void);

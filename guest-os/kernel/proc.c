@@ -2,8 +2,8 @@
  * guest-os: processes. Each has a pid, a page of kernel stack, its own
  * user address space (arch_aspace_create) and a parent. For now a process
  * is made by spawning a program: /bin/NAME from the file system (the
- * initrd), else one linked into the kernel image (user_blob.S); fork and
- * exec come later. A process's descriptors (kernel/fs.h) are the console's
+ * initrd), else one linked into the kernel image (user_blob.S); fork copies
+ * a process, exec replaces its program (proc_exec). A process's descriptors (kernel/fs.h) are the console's
  * for a child of idle (init), otherwise a copy of its parent's. Memory is not given back yet
  * (page.c is a bump allocator): a reaped slot is reused, its pages are not.
  * Rules: procs[0] is idle and never exits; pid 1 (init) is the first
@@ -161,6 +161,49 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
     p->kesp = (uint32_t)sp;
     p->state = PROC_RUNNABLE;
     return p->pid;
+}
+
+/* exec: replace current's program with `name` (find_image's rules) and
+ * argv (kernel copies, at most MAX_ARGS). The new address space is built
+ * completely before anything of the old one is touched, so a failure
+ * returns an errno to the intact caller. On success the system call's trap
+ * frame resumes at the new entry with the new stack; pid, parent and
+ * descriptors stay. (The old address space is not freed: nothing is yet.) */
+int proc_exec(const char *name, const char *const *argv, int argc)
+{
+    const void *image;
+    size_t size;
+    if (argc < 0 || argc > MAX_ARGS)
+        return -E2BIG;
+    int rc = find_image(name, &image, &size);
+    if (rc)
+        return rc;
+    struct aspace *as = arch_aspace_create();
+    if (!as)
+        return -ENOMEM;
+    uint32_t entry, end, esp;
+    rc = elf_load(as, image, size, &entry, &end);
+    if (rc == -EINVAL)
+        rc = -ENOEXEC;
+    if (!rc)
+        rc = build_stack(as, argv, argc, &esp);
+    if (rc)
+        return rc;
+    current->aspace = as;
+    current->brk = current->brk_mapped = PAGE_ROUND_UP(end);
+    const char *base = name;
+    for (const char *c = name; *c; c++)
+        if (*c == '/' && c[1])
+            base = c + 1;
+    size_t n = strlen(base);
+    memset(current->name, 0, sizeof(current->name));
+    memcpy(current->name, base, n < sizeof(current->name) ? n : sizeof(current->name) - 1);
+    arch_switch_to(as, current->kstack_top);
+    struct trapframe *tf = current->tf;
+    tf->eip = entry;
+    tf->esp = esp;
+    tf->edi = tf->esi = tf->ebp = tf->ebx = tf->edx = tf->ecx = 0;
+    return 0;
 }
 
 int proc_fork(void)

@@ -114,6 +114,49 @@ static long sys_spawn(uint32_t name, uint32_t argv, uint32_t unused)
     return proc_spawn((const char *)name, args, argc);
 }
 
+/* execve(path, argv, envp): the path and argv strings are copied into the
+ * kernel first (the old address space goes away on success); envp is
+ * ignored: the new program gets an empty environment, as spawn's do. */
+#define EXEC_MAX_ARGS 8
+#define EXEC_PATH_MAX 128
+static char exec_path[EXEC_PATH_MAX];
+static char exec_strings[PAGE_SIZE];     /* the kernel runs one call at a time */
+static int copy_string_in(char *dst, uint32_t uva, uint32_t max)
+{
+    for (uint32_t i = 0; i < max; i++) {
+        if (!user_buf_ok(uva + i, 1))
+            return -EFAULT;
+        if (!(dst[i] = ((const char *)uva)[i]))
+            return (int)i + 1;
+    }
+    return -E2BIG;
+}
+
+static long sys_execve(uint32_t path, uint32_t argv, uint32_t envp)
+{
+    (void)envp;
+    const char *args[EXEC_MAX_ARGS];
+    int argc = 0, rc = copy_string_in(exec_path, path, EXEC_PATH_MAX);
+    if (rc < 0)
+        return rc == -E2BIG ? -ENAMETOOLONG : rc;
+    uint32_t used = 0;
+    for (uint32_t a = argv; argv; a += 4) {
+        if (!user_buf_ok(a, 4))
+            return -EFAULT;
+        uint32_t s = *(const uint32_t *)a;
+        if (!s)
+            break;
+        if (argc == EXEC_MAX_ARGS)
+            return -E2BIG;
+        rc = copy_string_in(exec_strings + used, s, PAGE_SIZE - used);
+        if (rc < 0)
+            return rc;
+        args[argc++] = exec_strings + used;
+        used += (uint32_t)rc;
+    }
+    return proc_exec(exec_path, args, argc);
+}
+
 static long sys_fork(uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a; (void)b; (void)c;
@@ -124,6 +167,7 @@ typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t);
 static const syscall_fn syscalls[] = {
     [SYS_exit] = sys_exit,
     [SYS_fork] = sys_fork,
+    [SYS_execve] = sys_execve,
     [SYS_read] = sys_read,
     [SYS_write] = sys_write,
     [SYS_getpid] = sys_getpid,

@@ -53,6 +53,10 @@ int getpid(void) { return (int)result(syscall3(SYS_getpid, 0, 0, 0)); }
 /* Processes and time. */
 pid_t waitpid(pid_t pid, int *status, int options) { return (pid_t)result(syscall3(SYS_waitpid, pid, (long)status, options)); }
 pid_t fork(void) { return (pid_t)result(syscall3(SYS_fork, 0, 0, 0)); }
+/* execve: envp is passed but the kernel gives the program an empty
+ * environment. newlib (i686-elf) has no execv/execvp, so execv is here. */
+int execve(const char *path, char *const argv[], char *const envp[]) { return (int)result(syscall3(SYS_execve, (long)path, (long)argv, (long)envp)); }
+int execv(const char *path, char *const argv[]) { return execve(path, argv, environ); }
 pid_t wait(int *status) { return waitpid(-1, status, 0); }
 int sched_yield(void) { return (int)result(syscall3(SYS_sched_yield, 0, 0, 0)); }
 int nanosleep(const struct timespec *req, struct timespec *rem) { return (int)result(syscall3(SYS_nanosleep, (long)req, (long)rem, 0)); }

@@ -14,7 +14,8 @@
 # Then each build boots with init=/bin/fstest (guest-os/user/fstest.c: the
 # file system calls, success and error paths; ends "fstest: N passed, N
 # failed"), which must pass and print the same in both; so must
-# init=/bin/forktest (guest-os/user/forktest.c: fork, copy-on-write, wait);
+# init=/bin/forktest (guest-os/user/forktest.c: fork, copy-on-write, wait)
+# and init=/bin/exectest (guest-os/user/exectest.c: execve);
 # and the native
 # build boots once without an initrd, running the programs linked into the
 # kernel. Logs: build/test-logs/guest-os-*.log.
@@ -118,6 +119,21 @@ pv_fork_log=build/test-logs/guest-os-pv-forktest.log
 boot_pv "pv dom0 forktest" "$pv_fork_log" "test init=/bin/forktest"
 check_forktest "pv dom0" "$pv_fork_log"
 same_output forktest "$native_fork_log" "$pv_fork_log"
+
+# execve (guest-os/user/exectest.c: forked children exec /bin/echoargs and
+# /bin/hello; failed execs return ENOENT/ENOEXEC/E2BIG to an intact caller).
+check_exectest() {   # check_exectest NAME LOG
+    has "$2" '^exectest: [0-9]+ passed, 0 failed' && has "$2" '^echoargs: argv\[2\] = "two words"$'
+    check "$1: execve" $? "$(tr -d '\r' < "$2" | grep -E '^(FAIL|exectest:|panic|guest-os: page)' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: exectest exits 0" $? "no clean exit"
+}
+native_exec_log=build/test-logs/guest-os-native-exectest.log
+boot_native "native exectest" "$native_exec_log" "test init=/bin/exectest" -initrd "$initrd"
+check_exectest "native" "$native_exec_log"
+pv_exec_log=build/test-logs/guest-os-pv-exectest.log
+boot_pv "pv dom0 exectest" "$pv_exec_log" "test init=/bin/exectest"
+check_exectest "pv dom0" "$pv_exec_log"
+same_output exectest "$native_exec_log" "$pv_exec_log"
 
 # Without an initrd: the programs linked into the kernel (init runs hello).
 bare_log=build/test-logs/guest-os-native-no-initrd.log
