@@ -79,6 +79,10 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage);
  * every user page becomes read-only and copy-on-write in both and is
  * page_ref'd once for the child. NULL when memory runs out. */
 struct aspace *arch_aspace_fork(struct aspace *parent);
+/* Free `as` (not the loaded address space): its user pages are
+ * page_unref'd (shared copy-on-write pages just lose a reference), its
+ * page-table pages freed and its slot recycled. */
+void arch_aspace_destroy(struct aspace *as);
 /* The kernel address of the page mapped at user va of `as` (NULL if none);
  * *cow = 1 if it is a read-only copy-on-write mapping. */
 void *arch_user_page(struct aspace *as, uint32_t va, int *cow);

@@ -4,8 +4,9 @@
  * is made by spawning a program: /bin/NAME from the file system (the
  * initrd), else one linked into the kernel image (user_blob.S); fork copies
  * a process, exec replaces its program (proc_exec). A process's descriptors (kernel/fs.h) are the console's
- * for a child of idle (init), otherwise a copy of its parent's. Memory is not given back yet
- * (page.c is a bump allocator): a reaped slot is reused, its pages are not.
+ * for a child of idle (init), otherwise a copy of its parent's. A reaped
+ * process's address space (arch_aspace_destroy) and kernel stack are
+ * freed, and so is the address space exec replaces.
  * Rules: procs[0] is idle and never exits; pid 1 (init) is the first
  * process; its exit ends the system; a ZOMBIE keeps its status until its
  * parent's proc_wait reaps it (children of a dead parent are never reaped).
@@ -168,7 +169,7 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
  * completely before anything of the old one is touched, so a failure
  * returns an errno to the intact caller. On success the system call's trap
  * frame resumes at the new entry with the new stack; pid, parent and
- * descriptors stay. (The old address space is not freed: nothing is yet.) */
+ * descriptors stay; the old address space is freed. */
 int proc_exec(const char *name, const char *const *argv, int argc)
 {
     const void *image;
@@ -187,8 +188,11 @@ int proc_exec(const char *name, const char *const *argv, int argc)
         rc = -ENOEXEC;
     if (!rc)
         rc = build_stack(as, argv, argc, &esp);
-    if (rc)
+    if (rc) {
+        arch_aspace_destroy(as);
         return rc;
+    }
+    struct aspace *old = current->aspace;
     current->aspace = as;
     current->brk = current->brk_mapped = PAGE_ROUND_UP(end);
     const char *base = name;
@@ -199,6 +203,7 @@ int proc_exec(const char *name, const char *const *argv, int argc)
     memset(current->name, 0, sizeof(current->name));
     memcpy(current->name, base, n < sizeof(current->name) ? n : sizeof(current->name) - 1);
     arch_switch_to(as, current->kstack_top);
+    arch_aspace_destroy(old);           /* no longer loaded */
     struct trapframe *tf = current->tf;
     tf->eip = entry;
     tf->esp = esp;
@@ -289,6 +294,11 @@ int proc_wait(int pid, int *status)
             children++;
             if (p->state == PROC_ZOMBIE) {
                 *status = p->exit_status;
+                /* current's address space is loaded, not the zombie's;
+                 * its kernel stack is not in use since it switched away. */
+                arch_aspace_destroy(p->aspace);
+                page_free((void *)(p->kstack_top - PAGE_SIZE));
+                p->aspace = NULL;
                 p->state = PROC_UNUSED;
                 return p->pid;
             }

@@ -15,7 +15,10 @@
 # file system calls, success and error paths; ends "fstest: N passed, N
 # failed"), which must pass and print the same in both; so must
 # init=/bin/forktest (guest-os/user/forktest.c: fork, copy-on-write, wait)
-# and init=/bin/exectest (guest-os/user/exectest.c: execve);
+# and init=/bin/exectest (guest-os/user/exectest.c: execve) and
+# init=/bin/churn (guest-os/user/churn.c: 200 fork+exit+wait and 200
+# fork+exec+wait, which only fit if reaped and exec'd-over address spaces,
+# kernel stacks and PV's 64 address-space slots are given back);
 # and the native
 # build boots once without an initrd, running the programs linked into the
 # kernel. Logs: build/test-logs/guest-os-*.log.
@@ -134,6 +137,20 @@ pv_exec_log=build/test-logs/guest-os-pv-exectest.log
 boot_pv "pv dom0 exectest" "$pv_exec_log" "test init=/bin/exectest"
 check_exectest "pv dom0" "$pv_exec_log"
 same_output exectest "$native_exec_log" "$pv_exec_log"
+
+# Memory given back (guest-os/user/churn.c): 400 processes come and go.
+check_churn() {   # check_churn NAME LOG
+    has "$2" '^churn: 200 forks, 200 execs, 0 failed$'
+    check "$1: reaped memory is freed" $? "$(tr -d '\r' < "$2" | grep -E '^(FAIL|churn:|panic|guest-os: (page|address))' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: churn exits 0" $? "no clean exit"
+}
+native_churn_log=build/test-logs/guest-os-native-churn.log
+boot_native "native churn" "$native_churn_log" "test init=/bin/churn" -initrd "$initrd"
+check_churn "native" "$native_churn_log"
+pv_churn_log=build/test-logs/guest-os-pv-churn.log
+boot_pv "pv dom0 churn" "$pv_churn_log" "test init=/bin/churn"
+check_churn "pv dom0" "$pv_churn_log"
+same_output churn "$native_churn_log" "$pv_churn_log"
 
 # Without an initrd: the programs linked into the kernel (init runs hello).
 bare_log=build/test-logs/guest-os-native-no-initrd.log

@@ -212,6 +212,28 @@ struct aspace *arch_aspace_fork(struct aspace *parent)
     return child;
 }
 
+/* Give an address space back (not the loaded one): user pages lose a
+ * reference, the L1s, the user L2 and the PDPT are freed. */
+void arch_aspace_destroy(struct aspace *as)
+{
+    if (!as)
+        return;
+    if (as == loaded)
+        panic("arch_aspace_destroy: address space %p is loaded", (void *)as);
+    uint64_t *l2 = user_l2_of(as);
+    for (unsigned int i = 0; i < 512; i++) {
+        if (!(l2[i] & PTE_P))
+            continue;
+        uint64_t *l1 = (uint64_t *)(uint32_t)(l2[i] & PTE_ADDR);
+        for (unsigned int j = 0; j < 512; j++)
+            if (l1[j] & PTE_P)
+                page_unref((void *)(uint32_t)(l1[j] & PTE_ADDR));
+        page_free(l1);
+    }
+    page_free(l2);
+    page_free(as);
+}
+
 void *arch_user_page(struct aspace *as, uint32_t va, int *cow)
 {
     uint64_t l2e = user_l2_of(as)[(va >> 21) & 511];

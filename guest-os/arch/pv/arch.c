@@ -80,10 +80,11 @@ static void traps_init(void)
 struct aspace {
     uint32_t l3_mfn, l2_mfn;
     const uint64_t *l2;                      /* the user L2, read-only view */
+    const void *l3, *xen_l2;                 /* for arch_aspace_destroy */
+    int used;
 };
-#define MAX_ASPACES 64                       /* never freed yet */
+#define MAX_ASPACES 64                       /* slots recycled by arch_aspace_destroy */
 static struct aspace aspaces[MAX_ASPACES];
-static unsigned int nr_aspaces;
 static struct aspace *loaded;
 
 static long set_pte(uintptr_t va, uint64_t val)
@@ -104,11 +105,21 @@ static long new_table(uint32_t *mfn)
 /* A new address space's three tables, filled but still writable. */
 static struct aspace *aspace_alloc(const void *tables[3])
 {
-    uint64_t *l3 = page_alloc(), *l2 = page_alloc(), *xen_l2 = page_alloc();
-    if (!l3 || !l2 || !xen_l2 || nr_aspaces == MAX_ASPACES)
+    struct aspace *as = NULL;
+    for (unsigned int i = 0; i < MAX_ASPACES && !as; i++)
+        if (!aspaces[i].used)
+            as = &aspaces[i];
+    if (!as)
         return NULL;
-    struct aspace *as = &aspaces[nr_aspaces++];
-    *as = (struct aspace){ .l3_mfn = va_to_mfn(l3), .l2_mfn = va_to_mfn(l2), .l2 = l2 };
+    uint64_t *l3 = page_alloc(), *l2 = page_alloc(), *xen_l2 = page_alloc();
+    if (!l3 || !l2 || !xen_l2) {
+        if (l3) page_free(l3);
+        if (l2) page_free(l2);
+        if (xen_l2) page_free(xen_l2);
+        return NULL;
+    }
+    *as = (struct aspace){ .l3_mfn = va_to_mfn(l3), .l2_mfn = va_to_mfn(l2), .l2 = l2,
+                           .l3 = l3, .xen_l2 = xen_l2, .used = 1 };
     l3[0] = ((const uint64_t *)start_info->pt_base)[0];
     l3[USER_BASE >> 30] = ((uint64_t)as->l2_mfn << 12) | PTE_P;
     l3[3] = ((uint64_t)va_to_mfn(xen_l2) << 12) | PTE_P;
@@ -204,6 +215,52 @@ struct aspace *arch_aspace_fork(struct aspace *parent)
     calls[n++] = (multicall_entry_t){ .op = __HYPERVISOR_mmuext_op,
                                       .args = { (uint32_t)ops, 2, 0, DOMID_SELF } };
     return run_batch(calls, n) ? NULL : child;
+}
+
+/* Give an address space back (not the loaded one): its user pages lose a
+ * reference; the L3 is unpinned, so pvx drops the table types of its L2s
+ * and L1s; then each table page is made writable again in the kernel's
+ * mapping (update_va_mapping, batched in multicalls) and freed. */
+#define DESTROY_BATCH 32
+static void rw_batch(const void **pages, unsigned int n)
+{
+    static multicall_entry_t calls[DESTROY_BATCH];
+    for (unsigned int i = 0; i < n; i++)
+        calls[i] = (multicall_entry_t){ .op = __HYPERVISOR_update_va_mapping,
+            .args = { (uint32_t)pages[i], (va_to_mfn(pages[i]) << 12) | PTE_P | PTE_RW | PTE_A | PTE_D,
+                      0, UVMF_INVLPG } };
+    if (run_batch(calls, n))
+        panic("address space: cannot make table pages writable again");
+    for (unsigned int i = 0; i < n; i++)
+        page_free((void *)pages[i]);
+}
+
+void arch_aspace_destroy(struct aspace *as)
+{
+    if (!as || !as->used)
+        return;
+    if (as == loaded)
+        panic("arch_aspace_destroy: address space %x is loaded", as->l3_mfn);
+    static const void *tables[512 + 3];
+    unsigned int nt = 0;
+    for (unsigned int i = 0; i < 512; i++) {
+        if (!(as->l2[i] & PTE_P))
+            continue;
+        const uint64_t *l1 = entry_va(as->l2[i]);
+        for (unsigned int j = 0; j < 512; j++)
+            if (l1[j] & PTE_P)
+                page_unref(entry_va(l1[j]));
+        tables[nt++] = l1;
+    }
+    tables[nt++] = as->l2;
+    tables[nt++] = as->xen_l2;
+    tables[nt++] = as->l3;
+    struct mmuext_op unpin = { .cmd = MMUEXT_UNPIN_TABLE, .arg1.mfn = as->l3_mfn };
+    if (HYPERVISOR_mmuext_op(&unpin, 1, NULL, DOMID_SELF))
+        panic("address space: unpinning L3 %x failed", as->l3_mfn);
+    for (unsigned int i = 0; i < nt; i += DESTROY_BATCH)
+        rw_batch(tables + i, nt - i < DESTROY_BATCH ? nt - i : DESTROY_BATCH);
+    as->used = 0;
 }
 
 void *arch_user_page(struct aspace *as, uint32_t va, int *cow)
