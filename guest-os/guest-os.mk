@@ -55,8 +55,8 @@ $(GOS_B)/arch/native/%.o: guest-os/arch/native/%.S
 	@mkdir -p $(dir $@)
 	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
 # PV: Xen's public headers (include/public) and the hypercall stubs made
-# from pvx's hypercall table (tests/guests/lib/hypercall.h).
-GOS_PV_CFLAGS := $(GOS_KERNEL_CFLAGS) -Iinclude -Itests/guests/lib
+# from pvx's hypercall table (include/pvx-guest/hypercall.h).
+GOS_PV_CFLAGS := $(GOS_KERNEL_CFLAGS) -Iinclude
 $(GOS_B)/arch/pv/%.o: guest-os/arch/pv/%.c
 	@mkdir -p $(dir $@)
 	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -MMD -c $< -o $@

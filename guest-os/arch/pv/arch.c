@@ -17,7 +17,7 @@
  */
 #include "../../kernel/kernel.h"
 #include <public/sched.h>
-#include "hypercall.h"
+#include <pvx-guest/hypercall.h>
 #include "pv.h"
 
 #define PTE_P  0x001ull

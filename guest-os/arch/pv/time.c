@@ -21,7 +21,7 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
-#include "hypercall.h"
+#include <pvx-guest/hypercall.h>
 #include "pv.h"
 
 static evtchn_port_t timer_port;

@@ -15,7 +15,7 @@
 #include <public/memory.h>
 #include <public/callback.h>
 #include <public/errno.h>
-#include "hypercall.h"
+#include <pvx-guest/hypercall.h>
 
 #define GUEST_PAGE_SIZE 4096u
 

@@ -1,5 +1,6 @@
 /*
- * pvx test guests: hypercall stubs, generated from include/hypercalls.def.
+ * pvx guests (test guests, guest-os): hypercall stubs, generated from
+ * include/hypercalls.def.
  * HYPERVISOR_<name>(...) calls hypercall_page + nr * 32 with the arguments
  * in ebx, ecx, edx, esi, edi and returns eax.
  */
