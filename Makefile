@@ -19,10 +19,10 @@ UNIT_TESTS := $(patsubst tests/unit/%_test.c,$(B)/unit/%_test,$(wildcard tests/u
 
 $(B)/host/common/%.o: hypervisor/common/%.c
 	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $<"; $(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	@echo "  HOSTCC  $<"; $(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/host/sim/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	@echo "  HOSTCC  $<"; $(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	@echo "  HOSTCC  $<"; $(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/host/libcommon.a: $(HOST_COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	@rm -f $@ && ar rcs $@ $^
@@ -49,10 +49,10 @@ HV_OBJS := $(patsubst hypervisor/%.c,$(B)/hv/%.o,$(COMMON_SRCS) $(HV_ARCH_SRCS))
 
 $(B)/hv/%.o: hypervisor/%.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"; $(HOSTCC) $(HV_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC      $<"; $(HOSTCC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/hv/%.o: hypervisor/%.S
 	@mkdir -p $(dir $@)
-	@echo "  AS      $<"; $(HOSTCC) $(HV_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  AS      $<"; $(HOSTCC) $(HV_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 $(B)/pvx-syms.elf: $(HV_OBJS) hypervisor/arch/x86/linker.ld
 	@echo "  LD      $@"; ld -n -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments -T hypervisor/arch/x86/linker.ld $(HV_OBJS) -o $@
 # QEMU's -kernel and GRUB both take the 32-bit ELF (Xen's approach).
@@ -74,16 +74,16 @@ GUEST_ELFS := $(patsubst %,$(B)/guests/%.elf,$(GUEST_NAMES))
 
 $(B)/guests/lib/%.o: tests/guests/lib/%.c
 	@mkdir -p $(dir $@)
-	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/guests/lib/%.o: tests/guests/lib/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 $(B)/guests/obj/%.o: tests/guests/%.c
 	@mkdir -p $(dir $@)
-	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/guests/obj/%.o: tests/guests/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 # A guest is every .c/.S in its folder plus the runtime.
 guest_objs = $(patsubst tests/guests/%,$(B)/guests/obj/%,$(patsubst %.c,%.o,$(patsubst %.S,%.o,$(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S))))
 .SECONDEXPANSION:

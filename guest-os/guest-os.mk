@@ -41,28 +41,28 @@ $(GOS_B)/embed/%.elf: $(GOS_B)/user/%.elf
 
 $(GOS_B)/kernel/%.o: guest-os/kernel/%.c
 	@mkdir -p $(dir $@)
-	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -c $< -o $@
+	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 $(GOS_B)/kernel/%.o: guest-os/kernel/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 $(GOS_B)/kernel/user_blob.o: guest-os/kernel/user_blob.S $(GOS_EMBEDDED)
 	@mkdir -p $(dir $@)
-	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -DUSER_DIR=$(GOS_B)/embed -MMD -c $< -o $@
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -DUSER_DIR=$(GOS_B)/embed -MMD -MP -c $< -o $@
 $(GOS_B)/arch/native/%.o: guest-os/arch/native/%.c
 	@mkdir -p $(dir $@)
-	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -c $< -o $@
+	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 $(GOS_B)/arch/native/%.o: guest-os/arch/native/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_KERNEL_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 # PV: Xen's public headers (include/public) and the hypercall stubs made
 # from pvx's hypercall table (include/pvx-guest/hypercall.h).
 GOS_PV_CFLAGS := $(GOS_KERNEL_CFLAGS) -Iinclude
 $(GOS_B)/arch/pv/%.o: guest-os/arch/pv/%.c
 	@mkdir -p $(dir $@)
-	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -MMD -c $< -o $@
+	@echo "  GOSCC   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -MMD -MP -c $< -o $@
 $(GOS_B)/arch/pv/%.o: guest-os/arch/pv/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GOSAS   $<"; $(HOSTCC) $(GOS_PV_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
 GOS_KLD := ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 $(GOS_B)/guest-os-native.elf: $(GOS_NATIVE_OBJS) $(GOS_KERNEL_OBJS) guest-os/arch/native/kernel.ld
@@ -76,13 +76,13 @@ GOS_USER_ELFS := $(patsubst guest-os/user/%.c,$(GOS_B)/user/%.elf,$(wildcard gue
 .SECONDARY: $(GOS_ULIB_OBJS) $(patsubst %.elf,%.o,$(GOS_USER_ELFS))
 $(GOS_B)/lib/%.o: guest-os/lib/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
-	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -MMD -c $< -o $@
+	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -MMD -MP -c $< -o $@
 $(GOS_B)/lib/%.o: guest-os/lib/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GOSUAS  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GOSUAS  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 $(GOS_B)/user/%.o: guest-os/user/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(dir $@)
-	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -MMD -c $< -o $@
+	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) -MMD -MP -c $< -o $@
 $(GOS_B)/user/%.elf: $(GOS_B)/user/%.o $(GOS_ULIB_OBJS) guest-os/lib/user.ld $(NEWLIB_STAMP)
 	@echo "  GOSULD  $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
 	    -T guest-os/lib/user.ld $(GOS_ULIB_OBJS) $< --start-group $(NEWLIB_LIBS) $(GOS_LIBGCC) --end-group -o $@

@@ -11,10 +11,10 @@ BENCH_ELFS := $(patsubst %,$(B)/bench/%.elf,$(BENCH_NAMES))
 
 $(B)/bench/obj/%.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
-	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+	@echo "  GUESTCC $<"; $(HOSTCC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(B)/bench/obj/%.o: tests/bench/%.S
 	@mkdir -p $(dir $@)
-	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -c $< -o $@
+	@echo "  GUESTAS $<"; $(HOSTCC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 bench_objs = $(patsubst tests/bench/%,$(B)/bench/obj/%,$(patsubst %.c,%.o,$(patsubst %.S,%.o,$(wildcard tests/bench/$(1)/*.c tests/bench/$(1)/*.S))))
 .SECONDARY: $(foreach n,$(BENCH_NAMES),$(call bench_objs,$(n)))   # keep them: no rebuild every time
 $(B)/bench/%.elf: $$(call bench_objs,$$*) $(GUEST_LIB_OBJS) tests/guests/lib/guest.ld
