@@ -72,6 +72,15 @@ int proc_fork(void);
 /* A page fault at user address va: 0 if it was a write to a copy-on-write
  * page, now writable; -1 if not ours to fix. */
 int cow_fault(uint32_t va, uint32_t error_code);
+/* Make the user page at va of the current process present, and writable
+ * if `write` (demand-zero pages, copy-on-write): 0, or -EFAULT if va is
+ * not in any mapping of the process (or a write to a read-only one). The
+ * system calls' user-memory checks (uaccess) and the page-fault handler
+ * both use it. */
+int user_page_fault(uint32_t va, int write);
+/* Nonzero if the current process has a signal waiting that ends a
+ * blocking system call (the caller returns -EINTR). */
+int signal_pending(void);
 void proc_exit(int status) __attribute__((noreturn));
 /* Wait for child pid (-1: any) to exit; its pid, its status in *status. */
 int proc_wait(int pid, int *status);

@@ -270,6 +270,23 @@ int cow_fault(uint32_t va, uint32_t error_code)
     return 0;
 }
 
+/* For now: only copy-on-write (vm.c will add demand-zero mappings). */
+int user_page_fault(uint32_t va, int write)
+{
+    int cow = 0;
+    if (va < USER_BASE || va >= USER_END || current->pid == 0)
+        return -EFAULT;
+    void *page = arch_user_page(current->aspace, PAGE_ROUND_DOWN(va), &cow);
+    if (!page)
+        return -EFAULT;
+    if (write && cow)
+        return cow_fault(va, 3) ? -EFAULT : 0;
+    return 0;
+}
+
+/* For now: no signals (signal.c will deliver them). */
+int signal_pending(void) { return 0; }
+
 void proc_exit(int status)
 {
     fd_table_close_all(&current->fds);

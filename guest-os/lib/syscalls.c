@@ -2,14 +2,17 @@
  * guest-os user programs: the system-call glue newlib calls (its i686-elf
  * build calls them by their plain names: write, sbrk, ...). Each is one
  * int $0x80 (include/sys_nr.h); a negative result becomes errno.
- * Calls the kernel does not have yet are answered here. File calls:
- * open/close/read/write/lseek/fstat/unlink/mkdir/getdents (kernel/fs.c).
+ * File calls: open/close/read/write/lseek/fstat/unlink/mkdir/getdents,
+ * dup/dup2/pipe (kernel/fs.c); gettimeofday is clock_gettime(CLOCK_REALTIME).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +31,24 @@ static long syscall3(long nr, long a, long b, long c)
 {
     long ret;
     __asm__ volatile("int $0x80" : "=a"(ret) : "0"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+    return ret;
+}
+
+/* Six arguments: ebx ecx edx esi edi ebp. ebp may be the frame pointer,
+ * which gcc will not give to an asm operand, so eax points at {nr, f}
+ * and ebp is saved around the trap. */
+static long syscall6(long nr, long a, long b, long c, long d, long e, long f)
+{
+    long ret;
+    const long nr_f[2] = { nr, f };
+    __asm__ volatile("pushl %%ebp\n\t"
+                     "movl 4(%%eax), %%ebp\n\t"
+                     "movl (%%eax), %%eax\n\t"
+                     "int $0x80\n\t"
+                     "popl %%ebp"
+                     : "=a"(ret)
+                     : "0"(nr_f), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
+                     : "memory");
     return ret;
 }
 
@@ -127,5 +148,45 @@ int isatty(int fd)
     return 1;
 }
 
-/* Not in the kernel yet. */
-int kill(int pid, int sig) { (void)pid; (void)sig; errno = ENOSYS; return -1; }
+/* Descriptors and pipes. */
+int dup(int fd) { return (int)result(syscall3(SYS_dup, fd, 0, 0)); }
+int dup2(int fd, int to) { return (int)result(syscall3(SYS_dup2, fd, to, 0)); }
+int pipe(int fds[2]) { return (int)result(syscall3(SYS_pipe, (long)fds, 0, 0)); }
+
+/* Processes: signals are delivered by the kernel (lib/signal.c). */
+int kill(int pid, int sig) { return (int)result(syscall3(SYS_kill, pid, sig, 0)); }
+pid_t getppid(void) { return (pid_t)result(syscall3(SYS_getppid, 0, 0, 0)); }
+
+/* Memory: private anonymous mappings (include/sys/mman.h). */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
+{
+    if (offset & 4095) {
+        errno = EINVAL;
+        return MAP_FAILED;
+    }
+    long ret = syscall6(SYS_mmap2, (long)addr, (long)len, prot, flags, fd, (long)(offset >> 12));
+    if (ret < 0 && ret > -4096) {
+        errno = (int)-ret;
+        return MAP_FAILED;
+    }
+    return (void *)ret;
+}
+int munmap(void *addr, size_t len) { return (int)result(syscall3(SYS_munmap, (long)addr, (long)len, 0)); }
+int mprotect(void *addr, size_t len, int prot) { return (int)result(syscall3(SYS_mprotect, (long)addr, (long)len, prot)); }
+
+/* The system. */
+int uname(struct utsname *buf) { return (int)result(syscall3(SYS_uname, (long)buf, 0, 0)); }
+int sysinfo(struct gos_sysinfo *info) { return (int)result(syscall3(SYS_sysinfo, (long)info, 0, 0)); }
+int procinfo(int index, struct gos_procinfo *info) { return (int)result(syscall3(SYS_procinfo, index, (long)info, 0)); }
+
+/* gettimeofday: CLOCK_REALTIME, the wallclock (the timezone is UTC). */
+int gettimeofday(struct timeval *tv, void *tz)
+{
+    struct timespec ts;
+    (void)tz;
+    if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+        return -1;
+    tv->tv_sec = ts.tv_sec;
+    tv->tv_usec = ts.tv_nsec / 1000;
+    return 0;
+}
