@@ -98,6 +98,67 @@ mfn_t alloc_domain_frame(struct domain *d)
     return mfn;
 }
 
+/* Take the free frame mfn out of the free list (anywhere in it). O(free
+ * frames): only multi-frame extents need this. */
+static void unlink_free(mfn_t mfn)
+{
+    uint32_t *link = &free_head;
+    while (*link != mfn) {
+        BUG_ON(*link == FREE_LIST_END);
+        link = &frame_table[*link].next_free;
+    }
+    *link = frame_table[mfn].next_free;
+    free_count--;
+}
+
+/* alloc_domain_extent: see mm.h. The first aligned run of 2^order free
+ * frames, lowest first. */
+mfn_t alloc_domain_extent(struct domain *d, unsigned int order)
+{
+    if (order == 0)
+        return alloc_domain_frame(d);
+    unsigned long n = 1ul << order;
+    if (order > MAX_EXTENT_ORDER || d->tot_pages + n > d->max_pages || free_count < n)
+        return INVALID_MFN;
+    for (mfn_t first = 0; first + n <= max_mfn; first += n) {
+        mfn_t mfn = first;
+        while (mfn < first + n && frame_table[mfn].owner == DOMID_NONE)
+            mfn++;
+        if (mfn < first + n)
+            continue;
+        for (mfn = first; mfn < first + n; mfn++) {
+            unlink_free(mfn);
+            memset(arch_mfn_to_virt(mfn), 0, PAGE_SIZE);
+            frame_table[mfn] = (struct page_info){ .owner = d->domain_id, .type = PGT_none,
+                                                   .count = 1, .flags = PGF_allocated };
+        }
+        d->tot_pages += n;
+        return first;
+    }
+    return INVALID_MFN;
+}
+
+/* frame_is_plain_allocation: see mm.h. */
+bool frame_is_plain_allocation(mfn_t mfn, const struct domain *d)
+{
+    if (!mfn_valid(mfn))
+        return false;
+    const struct page_info *pg = &frame_table[mfn];
+    return pg->owner == d->domain_id && pg->flags == PGF_allocated && pg->count == 1 &&
+           pg->type_count == 0;
+}
+
+/* release_plain_frame: see mm.h. */
+void release_plain_frame(mfn_t mfn)
+{
+    struct page_info *pg = &frame_table[mfn];
+    BUG_ON(pg->flags != PGF_allocated || pg->count != 1 || pg->type_count != 0);
+    pg->flags = 0;
+    pg->count = 0;
+    machine_to_phys[mfn] = (uint32_t)INVALID_PFN;
+    free_domain_frame(mfn);
+}
+
 /* alloc_shared_info_frame: see mm.h. */
 mfn_t alloc_shared_info_frame(struct domain *d)
 {

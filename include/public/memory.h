@@ -119,7 +119,15 @@ struct xen_remove_from_physmap {
 typedef struct xen_remove_from_physmap xen_remove_from_physmap_t;
 DEFINE_XEN_GUEST_HANDLE(xen_remove_from_physmap_t);
 
-/* An e820-format memory map. */
+/* One entry of an e820-format memory map (the BIOS layout, 20 bytes). */
+struct pvx_e820entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;              /* 1 RAM, 2 reserved, 3 ACPI, 4 NVS, 5 unusable */
+} __attribute__((packed));
+#define PVX_E820_RAM 1
+
+/* An e820-format memory map: buffer holds struct pvx_e820entry records. */
 struct xen_memory_map {
     uint32_t nr_entries;        /* IN: buffer capacity; OUT: entries stored */
     XEN_GUEST_HANDLE(void) buffer;

@@ -10,6 +10,7 @@
 #include <pvx/lib.h>
 #include <pvx/errno.h>
 #include <public/xen.h>
+#include <public/memory.h>
 #include "sim.h"
 
 #define SIM_MAX_EXTRA 64
@@ -62,6 +63,19 @@ void arch_fill_hypervisor_l2(intpte_t *l2)
 {
     for (unsigned int i = L2_HYPERVISOR_FIRST; i < L2_ENTRIES; i++)
         l2[i] = sim_pte(sim_m2p_mfn, _PAGE_PRESENT | _PAGE_ACCESSED);
+}
+
+/* A PC's map: 640 KiB of low RAM, a hole, then the sim's frames as RAM. */
+unsigned int arch_machine_memory_map(struct pvx_e820entry *map, unsigned int max)
+{
+    const struct pvx_e820entry pc[] = {
+        { 0, 0x9fc00, PVX_E820_RAM }, { 0xf0000, 0x10000, 2 },
+        { 0x100000, (uint64_t)sim_nr_frames() * PAGE_SIZE - 0x100000, PVX_E820_RAM },
+    };
+    unsigned int n = 0;
+    for (; n < max && n < 3; n++)
+        map[n] = pc[n];
+    return n;
 }
 
 int arch_set_ldt(struct vcpu *v, guest_va_t base, unsigned int nr_ents)

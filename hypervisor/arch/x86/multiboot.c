@@ -5,6 +5,7 @@
  */
 #include <pvx/lib.h>
 #include <asm/setup.h>
+#include <public/memory.h>
 
 #define MB1_BOOT_MAGIC 0x2BADB002
 #define MB2_BOOT_MAGIC 0x36d76289
@@ -139,4 +140,14 @@ void multiboot_parse(uint32_t magic, paddr_t info_paddr)
     strip_file_name(boot_info.cmdline);
     for (unsigned int i = 0; i < boot_info.nr_modules; i++)
         strip_file_name(boot_info.module[i].cmdline);
+}
+
+/* arch_machine_memory_map: see pvx/arch.h. The map recorded at boot. */
+unsigned int arch_machine_memory_map(struct pvx_e820entry *map, unsigned int max)
+{
+    unsigned int n = 0;
+    for (; n < boot_info.nr_mmap && n < max; n++)
+        map[n] = (struct pvx_e820entry){ boot_info.mmap[n].start, boot_info.mmap[n].len,
+                                         boot_info.mmap[n].type };
+    return n;
 }

@@ -31,6 +31,11 @@ void arch_fill_hypervisor_l2(intpte_t *l2);
  * drop old LDT frame references and remember the new one. */
 int arch_set_ldt(struct vcpu *v, guest_va_t base, unsigned int nr_ents);
 
+/* The machine's memory map as the boot loader gave it (e820 records):
+ * at most max entries stored, the number stored returned. */
+struct pvx_e820entry;
+unsigned int arch_machine_memory_map(struct pvx_e820entry *map, unsigned int max);
+
 /* Write bytes to the hypervisor console (serial; stdout on the host). */
 void arch_console_write(const char *s, size_t len);
 

@@ -111,6 +111,21 @@ void frame_free_xen(mfn_t mfn);
 /* Allocate one zeroed frame to d: owner d, count 1, PGF_allocated, tot_pages++.
  * INVALID_MFN if none free or d->tot_pages would exceed max_pages. */
 mfn_t alloc_domain_frame(struct domain *d);
+/* The largest extent memory_op hands out or takes back: 2^9 frames (2 MiB),
+ * Xen's limit for a domU. */
+#define MAX_EXTENT_ORDER 9
+/* Allocate 2^order contiguous zeroed frames, aligned to their size, to d
+ * (each as alloc_domain_frame does); the first mfn, or INVALID_MFN if
+ * order > MAX_EXTENT_ORDER, d would pass max_pages, or no such run is
+ * free. */
+mfn_t alloc_domain_extent(struct domain *d, unsigned int order);
+/* d may give the frame back: d owns it, and only the allocation
+ * reference is held (no mapping, type, pin, base pointer, shared_info,
+ * descriptor or grant use). */
+bool frame_is_plain_allocation(mfn_t mfn, const struct domain *d);
+/* Free a frame for which frame_is_plain_allocation() holds: drop the
+ * allocation reference, reset its M2P entry, return it to the free list. */
+void release_plain_frame(mfn_t mfn);
 /* Allocate d's shared_info frame: a domain frame flagged PGF_shared_info
  * holding a permanent PGT_writable type reference (so it can never become
  * a page table the hypervisor would then scribble on); sets
