@@ -10,6 +10,7 @@
 #include <pvx/arch.h>
 #include <pvx/domain.h>
 #include <pvx/vcpu_timer.h>
+#include <pvx/grant_table.h>
 #include <public/xen.h>
 
 static struct domain domains[MAX_DOMAINS];
@@ -57,6 +58,7 @@ struct domain *domain_create(domid_t id, unsigned long max_pages, bool privilege
         si->vcpu_info[i].evtchn_upcall_mask = 1;
     update_domain_wallclock(d);
     evtchn_domain_init(d);
+    grant_table_init(d);
     vcpu_timers_init(v);
     if (arch_vcpu_create(v) != 0) {
         release_domain_frames(d);
@@ -88,6 +90,7 @@ void domain_destroy(struct domain *d)
     if (d->vcpu0->poll_timer.fn)
         timer_stop(&d->vcpu0->poll_timer);
     evtchn_domain_destroy(d);
+    grant_table_destroy(d);
     arch_vcpu_destroy(d->vcpu0);
     d->vcpu0->guest_table = INVALID_MFN;
     release_domain_frames(d);

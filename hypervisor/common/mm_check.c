@@ -11,6 +11,7 @@
 #ifdef PVX_HOST_BUILD
 #include <stdlib.h>
 #include <pvx/mm.h>
+#include <pvx/grant_table.h>
 #include <pvx/domain.h>
 #include <pvx/arch.h>
 #include <pvx/lib.h>
@@ -120,7 +121,9 @@ static int scan_l1(struct checker *c, mfn_t mfn, const struct domain *d)
         if ((e & L1_FORBIDDEN) || ((e & (_PAGE_PWT | _PAGE_PCD)) && !d->has_io_privilege))
             return violation("L1 0x%lx slot %u has forbidden bits: 0x%llx",
                              (unsigned long)mfn, i, (unsigned long long)e);
-        if (check_target(e, d->domain_id, mfn, i) ||
+        bool granted = mfn_valid(pte_mfn(e)) && mfn_to_page(pte_mfn(e))->owner != d->domain_id &&
+                       grant_mapping_at(d, mfn, i, pte_mfn(e), (e & _PAGE_RW) != 0);
+        if ((!granted && check_target(e, d->domain_id, mfn, i)) ||
             expect_ref(c, pte_mfn(e), (e & _PAGE_RW) ? PGT_writable : PGT_none, "L1 entry"))
             return -1;
     }
@@ -231,6 +234,8 @@ static int count_holders(struct checker *c, const struct mm_extra_ref *extra,
         if ((pg->flags & PGF_pinned) && (pg->type < PGT_l1 || pg->type > PGT_l3))
             return violation("pinned frame 0x%lx is not a page table", (unsigned long)mfn);
         if ((pg->flags & PGF_pinned) && expect_ref(c, mfn, pg->type, "pin"))
+            return -1;
+        if ((pg->flags & PGF_grant_frame) && expect_ref(c, mfn, PGT_writable, "grant frame"))
             return -1;
         if ((pg->flags & PGF_shared_info) && expect_ref(c, mfn, PGT_writable, "shared_info"))
             return -1;

@@ -172,6 +172,19 @@ mfn_t alloc_shared_info_frame(struct domain *d)
     return mfn;
 }
 
+/* alloc_grant_frame: see mm.h. */
+mfn_t alloc_grant_frame(struct domain *d)
+{
+    d->max_pages++;
+    mfn_t mfn = alloc_domain_frame(d);
+    d->max_pages--;
+    if (mfn == INVALID_MFN)
+        return INVALID_MFN;
+    BUG_ON(get_page_and_type(mfn, d, PGT_writable) != 0);
+    mfn_to_page(mfn)->flags |= PGF_grant_frame;
+    return mfn;
+}
+
 /* free_domain_frame: see mm.h. The TLB flush drops any stale translation
  * of the frame before it can be handed to someone else. */
 void free_domain_frame(mfn_t mfn)

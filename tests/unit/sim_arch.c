@@ -9,6 +9,7 @@
 #include <pvx/guest_access.h>
 #include <pvx/lib.h>
 #include <pvx/errno.h>
+#include <pvx/grant_table.h>
 #include <public/xen.h>
 #include <public/memory.h>
 #include "sim.h"
@@ -205,11 +206,13 @@ struct domain *sim_domain_create(domid_t id, unsigned long max_pages)
     domains[id] = d;
     if (alloc_shared_info_frame(d) == INVALID_MFN)
         die("no frame for shared_info");
+    grant_table_init(d);
     return d;
 }
 
 void sim_domain_destroy(struct domain *d)
 {
+    grant_table_destroy(d);
     release_domain_frames(d);
     domains[d->domain_id] = NULL;
     if (current_vcpu == d->vcpu0)

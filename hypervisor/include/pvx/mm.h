@@ -27,7 +27,8 @@
  *     entry passed the rules for its level and holds the references of (2)
  *     and (3) on the frame it points to. Dropping the last type reference
  *     releases those entry references (recursively).
- *  6. A domain maps only frames it owns.
+ *  6. A domain maps only frames it owns, and others' frames only through
+ *     grant mappings (grant_table.h).
  *  7. Frames owned by all domains + free frames + hypervisor frames =
  *     total machine frames; each domain's tot_pages = frames it owns.
  */
@@ -62,6 +63,8 @@ struct page_info {
 #define PGF_xen_l2      0x04  /* an L2 in L3 slot 3 (hypervisor part filled) */
 #define PGF_shared_info 0x08  /* the domain's shared_info frame (holds a
                                  permanent PGT_writable type reference) */
+#define PGF_grant_frame 0x10  /* one of the domain's grant-table frames (the
+                                 same permanent reference; grant_table.h) */
 
 /* PAE entry bits (64-bit entries; hardware runs them under 4-level paging). */
 #define _PAGE_PRESENT  0x001ull
@@ -126,6 +129,10 @@ bool frame_is_plain_allocation(mfn_t mfn, const struct domain *d);
 /* Free a frame for which frame_is_plain_allocation() holds: drop the
  * allocation reference, reset its M2P entry, return it to the free list. */
 void release_plain_frame(mfn_t mfn);
+/* Allocate one of d's grant-table frames: zeroed, owned by d (counted in
+ * tot_pages, not held against max_pages), flagged PGF_grant_frame, with a
+ * permanent PGT_writable type reference. INVALID_MFN if none is free. */
+mfn_t alloc_grant_frame(struct domain *d);
 /* Allocate d's shared_info frame: a domain frame flagged PGF_shared_info
  * holding a permanent PGT_writable type reference (so it can never become
  * a page table the hypervisor would then scribble on); sets
