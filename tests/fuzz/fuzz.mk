@@ -16,9 +16,12 @@ FUZZ_SMOKE_SECONDS ?= 20
 
 # What each fuzzer links besides its own source.
 FUZZ_SIM_SRCS := tests/unit/sim_arch.c tests/unit/sim_console.c
-FUZZ_MM_SRCS := $(addprefix hypervisor/common/,page_alloc.c page_type.c mmu.c descriptor.c mm_check.c log.c cmdline.c)
+FUZZ_MM_SRCS := $(addprefix hypervisor/common/,page_alloc.c page_type.c mmu.c descriptor.c mm_check.c log.c cmdline.c \
+                  grant_table.c)
 mmu_fuzz_SRCS := $(FUZZ_MM_SRCS) hypervisor/common/mmu_hypercalls.c $(FUZZ_SIM_SRCS)
 elf_loader_fuzz_SRCS := hypervisor/common/elf_loader.c
+memory_grant_fuzz_SRCS := $(FUZZ_MM_SRCS) $(addprefix hypervisor/common/,memory_op.c memory_reservation.c) \
+                          $(FUZZ_SIM_SRCS)
 
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 FUZZ_HEADERS := $(wildcard hypervisor/include/pvx/*.h include/public/*.h tests/unit/*.h)
