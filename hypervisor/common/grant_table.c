@@ -108,6 +108,16 @@ static bool entry_holds(const struct domain *mapper, const struct grant_maptrack
     return pte_present(e) && pte_mfn(e) == m->frame && ((e & _PAGE_RW) != 0) == m->writable;
 }
 
+/* Make the TLB forget a mapping just changed: one page by va; a PTE
+ * written by machine address may be mapped anywhere, so all of it. */
+static void flush_mapping(uint32_t flags, uint64_t host_addr)
+{
+    if (flags & GNTMAP_contains_pte)
+        arch_flush_tlb_local();
+    else
+        arch_invlpg_local((guest_va_t)host_addr);
+}
+
 /* Drop a pin of entry `ref` of granter g (invariant 2), rewriting the
  * shared flags. */
 static void unpin(struct domain *g, grant_ref_t ref, bool writable)
@@ -141,7 +151,7 @@ static bool release_mapping(struct domain *mapper, unsigned int h)
         intpte_t old = *e;
         *e = 0;
         put_page_from_l1e(old);
-        arch_flush_tlb_local();
+        flush_mapping(m->flags, m->host_addr);
     }
     struct domain *g = domain_by_id(m->granter);
     if (g)
@@ -259,7 +269,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     }
     *e = ((intpte_t)frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED |
          (writable ? _PAGE_RW | _PAGE_DIRTY : 0) | (op->flags & GNTMAP_application_map ? _PAGE_USER : 0);
-    arch_flush_tlb_local();
+    flush_mapping(op->flags, op->host_addr);
     struct grant_table *gt = table_of(g);
     struct grant_active *act = &gt->active[op->ref];
     act->frame = (mfn_t)frame;

@@ -28,6 +28,7 @@
 #include <pvx/errno.h>
 #include <pvx/mm.h>
 #include <pvx/lib.h>
+#include <pvx/arch.h>
 #include <pvx/domain.h>
 #include <pvx/guest_access.h>
 #include <pvx/memory_op.h>
@@ -50,6 +51,7 @@ static mfn_t extent_alloc(struct domain *d, unsigned int order, pfn_t gpfn)
     return mfn;
 }
 
+/* Free an extent (see release_plain_frame: the callers below flush). */
 static void extent_free(mfn_t mfn, unsigned int order)
 {
     for (unsigned long i = 0; i < (1ul << order); i++)
@@ -141,10 +143,13 @@ unsigned long reservation_decrease(struct domain *d, guest_va_t list, unsigned l
     for (unsigned long i = 0; i < nr; i++) {
         xen_pfn_t mfn;
         if (copy_from_guest(&mfn, list + i * sizeof(mfn), sizeof(mfn)) ||
-            extent_check_plain(d, mfn, order))
-            return i;
+            extent_check_plain(d, mfn, order)) {
+            nr = i;
+            break;
+        }
         extent_free((mfn_t)mfn, order);
     }
+    arch_flush_tlb_local();      /* once for the batch: no guest ran meanwhile */
     return nr;
 }
 
@@ -202,6 +207,7 @@ static int exchange_chunk(struct domain *d, const struct xen_memory_exchange *x,
     }
     for (unsigned long j = 0; j < in_n; j++)
         extent_free((mfn_t)in_mfns[j], in_order);
+    arch_flush_tlb_local();
     return 0;
 }
 

@@ -148,7 +148,22 @@ bool frame_is_plain_allocation(mfn_t mfn, const struct domain *d)
            pg->type_count == 0;
 }
 
-/* release_plain_frame: see mm.h. */
+/* Return a domain frame with no references left to the free list. */
+static void free_frame_of(mfn_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    BUG_ON(pg->count != 0 || pg->type_count != 0);
+    struct domain *d = domain_by_id(pg->owner);
+    if (d) {
+        d->tot_pages--;
+        if (d->shared_info_mfn == mfn)
+            d->shared_info_mfn = INVALID_MFN;
+    }
+    push_free(mfn);
+}
+
+/* release_plain_frame: see mm.h. No TLB flush: the caller flushes once
+ * for a whole batch, before returning to any guest. */
 void release_plain_frame(mfn_t mfn)
 {
     struct page_info *pg = &frame_table[mfn];
@@ -156,7 +171,7 @@ void release_plain_frame(mfn_t mfn)
     pg->flags = 0;
     pg->count = 0;
     machine_to_phys[mfn] = (uint32_t)INVALID_PFN;
-    free_domain_frame(mfn);
+    free_frame_of(mfn);
 }
 
 /* alloc_shared_info_frame: see mm.h. */
@@ -189,15 +204,7 @@ mfn_t alloc_grant_frame(struct domain *d)
  * of the frame before it can be handed to someone else. */
 void free_domain_frame(mfn_t mfn)
 {
-    struct page_info *pg = mfn_to_page(mfn);
-    BUG_ON(pg->count != 0 || pg->type_count != 0);
-    struct domain *d = domain_by_id(pg->owner);
-    if (d) {
-        d->tot_pages--;
-        if (d->shared_info_mfn == mfn)
-            d->shared_info_mfn = INVALID_MFN;
-    }
-    push_free(mfn);
+    free_frame_of(mfn);
     arch_flush_tlb_local();
 }
 

@@ -38,7 +38,8 @@ static mfn_t reserved_gdt_mfn[2];
 static mfn_t zero_gdt_mfn;
 
 extern const uint64_t exception_stubs[32];
-extern char hypercall_entry[], spurious_entry[], bench_gate_entry[], timer_irq_entry[], serial_irq_entry[];
+extern char hypercall_entry[], int80_entry[], spurious_entry[], bench_gate_entry[], timer_irq_entry[],
+    serial_irq_entry[];
 
 /* Set IDT gate `vec` to a 64-bit interrupt gate at handler with DPL dpl. */
 static void set_gate(unsigned int vec, const void *handler, unsigned int dpl, unsigned int ist)
@@ -138,6 +139,10 @@ void desc_init(void)
     set_gate(0x20, timer_irq_entry, 0, 0);          /* IRQ0: the PIT (time.c) */
     set_gate(0x24, serial_irq_entry, 0, 0);         /* IRQ4: COM1 input (serial.c) */
     set_gate(0x82, hypercall_entry, 1, 0);
+    /* System calls of the guests' ring 3: `int $0x80` cannot #GP its way
+     * in cheaply, so a DPL-3 gate leads to entry.S's fast path, which
+     * bounces it to the guest's handler (or to C if anything is unusual). */
+    set_gate(0x80, int80_entry, 3, 0);
     /* The benchmark floor (make bench, bench_gate=on): `int $0x83` from
      * ring 1 is a bare iretq. Harmless (the stub touches no state) but not
      * Xen's ABI, so it is off unless asked for. */

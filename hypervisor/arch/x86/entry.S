@@ -6,11 +6,14 @@
  * pushes an error code (0 if the CPU gave none) and the vector; SAVE_ALL
  * pushes the general registers. restore_all_guest undoes it and irets.
  *
- * The hypercall stub is the hot path: a 32-bit guest's `int $0x82` lands
- * here, the registers ebx, ecx, edx, esi, edi, ebp become the C arguments,
- * and the handler's result goes back in eax.
+ * Two hot paths: the hypercall stub, where a 32-bit guest's `int $0x82`
+ * lands, the registers ebx, ecx, edx, esi, edi, ebp become the C arguments
+ * and the handler's result goes back in eax; and the system-call stub,
+ * where ring 3's `int $0x80` is bounced to the guest kernel without a
+ * cpu_regs frame or any C unless something is unusual.
  */
 #include <asm/hypercall_nr.h>
+#include <asm/traps.h>
 
 /* Offsets in struct cpu_regs (asm/regs.h). */
 #define REGS_RBP 8*8
@@ -23,6 +26,15 @@
 #define REGS_VECTOR 15*8
 #define REGS_ERROR 16*8
 #define REGS_CS 18*8
+
+/* The CPU's frame at an entry from a guest, before the stub pushes anything. */
+#define CPU_RIP 0
+#define CPU_CS 8
+#define CPU_RFLAGS 16
+#define CPU_RSP 24
+#define CPU_SS 32
+#define EFLAGS_IF 0x200
+#define EFLAGS_CLEARED_ON_BOUNCE 0x74100        /* TF NT RF VM AC, as bounce_frame */
 
 .macro SAVE_ALL
         pushq %rax
@@ -114,6 +126,93 @@ hypercall_entry:
 hypercall_pending_work:
         movq %rax, REGS_RAX(%rsp)
         jmp do_pending_work
+
+/*
+ * The system-call fast path: `int $0x80` from ring 3 of a 32-bit PV guest
+ * (make bench's "int $0x80" rows measure it; docs/tour.md tells the story).
+ * A 64-bit IDT gate cannot lead to the guest's 32-bit handler, so the DPL-3
+ * gate leads here, and this does in place what handle_int80 ->
+ * bounce_to_guest would: Xen's bounce frame [ss esp] eflags cs eip on the
+ * ring-1 stack from stack_switch, events masked if the entry asks, and an
+ * iretq straight to the handler. It uses only r8-r12, which compatibility
+ * mode cannot see, so no guest register is saved or restored, and it
+ * writes no cpu_regs frame: nothing in C runs.
+ *
+ * It checks what bounce_to_guest and the return path would: the entry
+ * admits ring 3 (DPL 3) and has a code selector, the frame fits below the
+ * hypervisor area, no work is pending (work_pending, an unmasked upcall),
+ * and the upcall mask is 0 or 1. Anything else takes the C path with a full
+ * frame (int80_slow): ring 1 (or 2 with a DPL-2 entry), a #GP for an entry
+ * that does not admit the caller, a crash for no handler, and any fault
+ * writing the guest stack (the C path's copy faults the same way and
+ * crashes the domain). A guest always runs with IF set (every way back to
+ * it sets IF; with IOPL 0 it cannot clear it), so eflags in the frame is
+ * rflags less IF when events are masked.
+ */
+        .globl int80_entry
+int80_entry:
+        testb $2, CPU_CS(%rsp)                  /* from ring 2 or 3 */
+        jz int80_slow
+        movq current_vcpu_info(%rip), %r9
+        cmpw $1, (%r9)                          /* upcall pending and unmasked? */
+        je int80_slow
+        movzbl 1(%r9), %r12d                    /* evtchn_upcall_mask */
+        cmpl $1, %r12d
+        ja int80_slow
+        cmpb $0, work_pending(%rip)
+        jne int80_slow
+        movq current(%rip), %r8
+        movq VCPU_arch(%r8), %r8
+        cmpb $3, ARCH_trap80_dpl(%r8)           /* the entry admits ring 3 */
+        jne int80_slow
+        testw $0xfffc, ARCH_trap80_cs(%r8)      /* a null selector is no handler */
+        jz int80_slow
+        movl ARCH_kernel_sp(%r8), %r10d
+        subl $20, %r10d                         /* wraps as bounce_frame's esp does */
+        cmpl $(BOUNCE_STACK_LIMIT - 20), %r10d
+        ja int80_slow
+        /* The bounce frame, from its lowest address: eip cs eflags esp ss. */
+        movl CPU_RIP(%rsp), %r11d               /* after the int instruction */
+1:      movl %r11d, (%r10)
+        imull $0x10000, %r12d, %r11d
+        movw CPU_CS(%rsp), %r11w                /* cs | upcall mask << 16 */
+2:      movl %r11d, 4(%r10)
+        imull $EFLAGS_IF, %r12d, %r12d
+        movl CPU_RFLAGS(%rsp), %r11d
+        subl %r12d, %r11d                       /* IF = !upcall mask */
+3:      movl %r11d, 8(%r10)
+        movl CPU_RSP(%rsp), %r11d
+4:      movl %r11d, 12(%r10)
+        movl CPU_SS(%rsp), %r11d
+5:      movl %r11d, 16(%r10)
+        movzbl ARCH_trap80_mask(%r8), %r11d
+        orb %r11b, 1(%r9)                       /* flag 4: mask events */
+        /* Return to the handler on that stack. */
+        andl $~EFLAGS_CLEARED_ON_BOUNCE, CPU_RFLAGS(%rsp)
+        movl ARCH_trap80_eip(%r8), %r11d
+        movq %r11, CPU_RIP(%rsp)
+        movzwl ARCH_trap80_cs(%r8), %r11d
+        movq %r11, CPU_CS(%rsp)
+        movq %r10, CPU_RSP(%rsp)
+        movl ARCH_kernel_ss(%r8), %r11d
+        movq %r11, CPU_SS(%rsp)
+6:      iretq
+        .pushsection .ex_table, "a"
+        .quad 1b, int80_slow
+        .quad 2b, int80_slow
+        .quad 3b, int80_slow
+        .quad 4b, int80_slow
+        .quad 5b, int80_slow
+        .quad 6b, bad_iret
+        .popsection
+int80_slow:
+        pushq $0
+        pushq $0x80
+        SAVE_ALL
+        cld
+        movq %rsp, %rdi
+        call handle_int80
+        jmp restore_all_guest
 
 /* The way out for every other entry. Work (a reschedule, an event upcall)
  * is only done on the way back to a guest, never when a fault inside the

@@ -207,6 +207,42 @@ static bool emulate_mov_to_dr(struct vcpu *v, struct cpu_regs *regs, uint8_t mod
     return true;
 }
 
+/* `int n` at eip (next_eip after it): the guest's handler for n, or a #GP
+ * at the instruction with error code (n << 3) | 2 as the CPU would give. */
+static void guest_soft_int(struct vcpu *v, struct cpu_regs *regs, unsigned int n,
+                           guest_va_t eip, guest_va_t next_eip)
+{
+    /* The DPL alone decides, as in Xen (permit_softint): a cleared entry
+     * has DPL 0; a permitted entry with a null CS crashes the domain in
+     * bounce_to_guest like any bounce to no handler. */
+    if (regs_ring(regs) <= v->arch->traps[n].dpl)
+        bounce_to_guest(v, regs, n, false, 0, next_eip);
+    else
+        bounce_to_guest(v, regs, TRAP_gp_fault, true, (n << 3) | 2, eip);
+}
+
+/* handle_int80: see asm/traps.h. The IDT gate has DPL 3 (entry.S), so the
+ * CPU went to the instruction's end; `int $0x80` is two bytes (a prefixed
+ * one reports its #GP at the CD byte, as in Xen's int80_slow_path). */
+void handle_int80(struct cpu_regs *regs)
+{
+    guest_va_t next_eip = (guest_va_t)regs->rip;
+    guest_soft_int(current, regs, 0x80, next_eip - 2, next_eip);
+}
+
+/* The offsets entry.S's int $0x80 fast path uses (asm/traps.h). */
+_Static_assert(offsetof(struct vcpu, arch) == VCPU_arch, "VCPU_arch");
+_Static_assert(offsetof(struct arch_vcpu, traps[0x80].cs) == ARCH_trap80_cs, "ARCH_trap80_cs");
+_Static_assert(offsetof(struct arch_vcpu, traps[0x80].dpl) == ARCH_trap80_dpl, "ARCH_trap80_dpl");
+_Static_assert(offsetof(struct arch_vcpu, traps[0x80].mask_events) == ARCH_trap80_mask,
+               "ARCH_trap80_mask");
+_Static_assert(offsetof(struct arch_vcpu, traps[0x80].eip) == ARCH_trap80_eip, "ARCH_trap80_eip");
+_Static_assert(offsetof(struct arch_vcpu, kernel_ss) == ARCH_kernel_ss, "ARCH_kernel_ss");
+_Static_assert(offsetof(struct arch_vcpu, kernel_sp) == ARCH_kernel_sp, "ARCH_kernel_sp");
+_Static_assert(sizeof(bool) == 1 && sizeof(((struct arch_vcpu *)0)->kernel_ss) == 4 &&
+               sizeof(((struct arch_vcpu *)0)->kernel_sp) == 4, "field sizes");
+_Static_assert(BOUNCE_STACK_LIMIT == HYPERVISOR_VIRT_START_32, "BOUNCE_STACK_LIMIT");
+
 /* A #GP from guest code: emulate what a PV kernel may do, or bounce. */
 static void guest_gp_fault(struct vcpu *v, struct cpu_regs *regs)
 {
@@ -216,18 +252,11 @@ static void guest_gp_fault(struct vcpu *v, struct cpu_regs *regs)
                    copy_from_guest(insn, eip, 2) == 0 || copy_from_guest(insn, eip, 1) == 0;
     unsigned int ring = regs_ring(regs);
 
-    /* `int n`: QEMU 7.2 reports a wrong error code for this, so decode it. */
+    /* `int n` that its IDT gate refused (any but 0x80, int3, into and,
+     * from ring 1, the hypercall gates): QEMU 7.2 reports a wrong error
+     * code for this, so decode it. */
     if (fetched && insn[0] == 0xCD) {
-        unsigned int n = insn[1];
-        const struct guest_trap *t = &v->arch->traps[n];
-        /* The DPL alone decides, as in Xen (permit_softint): a cleared
-         * entry has DPL 0; a permitted entry with a null CS crashes the
-         * domain in bounce_to_guest like any bounce to no handler. */
-        if (ring <= t->dpl) {
-            bounce_to_guest(v, regs, n, false, 0, eip + 2);
-            return;
-        }
-        bounce_to_guest(v, regs, TRAP_gp_fault, true, (n << 3) | 2, eip);
+        guest_soft_int(v, regs, insn[1], eip, eip + 2);
         return;
     }
     if (fetched && regs->error_code == 0 && ring == 1) {

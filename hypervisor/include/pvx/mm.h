@@ -127,7 +127,9 @@ mfn_t alloc_domain_extent(struct domain *d, unsigned int order);
  * descriptor or grant use). */
 bool frame_is_plain_allocation(mfn_t mfn, const struct domain *d);
 /* Free a frame for which frame_is_plain_allocation() holds: drop the
- * allocation reference, reset its M2P entry, return it to the free list. */
+ * allocation reference, reset its M2P entry, return it to the free list.
+ * The caller must flush the TLB (arch_flush_tlb_local) before the guest
+ * runs again: an unmapped frame may still be in it. */
 void release_plain_frame(mfn_t mfn);
 /* Allocate one of d's grant-table frames: zeroed, owned by d (counted in
  * tot_pages, not held against max_pages), flagged PGF_grant_frame, with a

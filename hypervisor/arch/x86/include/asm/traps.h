@@ -1,6 +1,21 @@
 /* pvx: delivering exceptions and interrupts to a guest. */
 #ifndef ASM_TRAPS_H
 #define ASM_TRAPS_H
+
+/* What entry.S's int $0x80 fast path reads, by offset (traps.c checks each
+ * against the C layout): struct vcpu's arch pointer, trap-table entry 0x80
+ * (struct guest_trap) and the ring-1 stack from stack_switch in struct
+ * arch_vcpu; the lowest address a bounce frame may not reach. */
+#define VCPU_arch 24
+#define ARCH_trap80_cs (0x80 * 8)
+#define ARCH_trap80_dpl (0x80 * 8 + 2)
+#define ARCH_trap80_mask (0x80 * 8 + 3)
+#define ARCH_trap80_eip (0x80 * 8 + 4)
+#define ARCH_kernel_ss 2108
+#define ARCH_kernel_sp 2112
+#define BOUNCE_STACK_LIMIT 0xF5800000   /* HYPERVISOR_VIRT_START_32 */
+
+#ifndef __ASSEMBLY__
 #include <asm/regs.h>
 #include <asm/vcpu.h>
 
@@ -40,5 +55,10 @@ void bounce_to_callback(struct vcpu *v, struct cpu_regs *regs, const struct gues
 void bounce_to_failsafe(struct vcpu *v, struct cpu_regs *regs, const uint16_t segs[4]);
 /* Set by code that needs work done before the next return to a guest. */
 extern volatile uint8_t work_pending;
+/* `int $0x80` that entry.S's fast path left to C (from ring 1, an entry
+ * that does not admit the caller, no handler, a stack it could not write,
+ * work pending): regs->rip is after the instruction. */
+void handle_int80(struct cpu_regs *regs);
 
+#endif /* __ASSEMBLY__ */
 #endif
