@@ -1,4 +1,5 @@
-/* pvx: reading boot-time domain definitions from module command lines. */
+/* pvx: reading boot-time domain definitions from module command lines:
+ * which module is whose kernel or ramdisk, and a domain's options. */
 #include <pvx/lib.h>
 #include <pvx/cmdline.h>
 #include <pvx/boot_domains.h>
@@ -14,12 +15,43 @@ static size_t next_word(const char **p, const char **word)
     return (size_t)(*p - *word);
 }
 
-/* is_domain_module: see pvx/boot_domains.h. */
-bool is_domain_module(const char *cmdline)
+/* Is the first word of cmdline `word`? */
+static bool first_word_is(const char *cmdline, const char *word)
 {
     const char *w;
     size_t n = next_word(&cmdline, &w);
-    return n == 6 && memcmp(w, "domain", 6) == 0;
+    return n == strlen(word) && memcmp(w, word, n) == 0;
+}
+
+/* is_domain_module: see pvx/boot_domains.h. */
+bool is_domain_module(const char *cmdline)
+{
+    return first_word_is(cmdline, "domain");
+}
+
+/* is_ramdisk_module: see pvx/boot_domains.h. */
+bool is_ramdisk_module(const char *cmdline)
+{
+    return first_word_is(cmdline, "ramdisk");
+}
+
+/* classify_boot_modules: see pvx/boot_domains.h. A ramdisk goes with the
+ * kernel right before it, which must not have one already; module 1 is
+ * dom0's whatever its line says, unless it is a domain. */
+void classify_boot_modules(const char *const cmdlines[], unsigned int n,
+                           enum boot_module_kind kind[], unsigned int ramdisk[])
+{
+    for (unsigned int i = 0; i < n; i++) {
+        ramdisk[i] = 0;
+        kind[i] = BOOT_MODULE_UNUSED;
+        if (i == 0 || is_domain_module(cmdlines[i])) {
+            kind[i] = BOOT_MODULE_KERNEL;
+        } else if ((i == 1 || is_ramdisk_module(cmdlines[i])) &&
+                   kind[i - 1] == BOOT_MODULE_KERNEL && ramdisk[i - 1] == 0) {
+            kind[i] = BOOT_MODULE_RAMDISK;
+            ramdisk[i - 1] = i;
+        }
+    }
 }
 
 /* Parse a decimal number of at most max; false if not one. */
@@ -81,6 +113,11 @@ bool parse_domain_options(const char *cmdline, struct domain_options *o, char *e
                 snprintf(err, err_len, "mem=%.*s: expected a size of at least 1M", (int)val_len, val);
                 return false;
             }
+        } else if (eq && key == 6 && memcmp(w, "maxmem", 6) == 0) {
+            if (!parse_size(val, val_len, &o->maxmem_bytes) || o->maxmem_bytes < (1u << 20)) {
+                snprintf(err, err_len, "maxmem=%.*s: expected a size of at least 1M", (int)val_len, val);
+                return false;
+            }
         } else if (eq && key == 6 && memcmp(w, "weight", 6) == 0) {
             if (!parse_uint(val, val_len, 65535, &o->weight) || o->weight == 0) {
                 snprintf(err, err_len, "weight=%.*s: expected 1-65535", (int)val_len, val);
@@ -94,6 +131,12 @@ bool parse_domain_options(const char *cmdline, struct domain_options *o, char *e
         } else {
             append_guest_word(o, w, n);
         }
+    }
+    if (!o->maxmem_bytes)
+        o->maxmem_bytes = o->mem_bytes;
+    if (o->maxmem_bytes < o->mem_bytes) {
+        snprintf(err, err_len, "maxmem= is below mem=");
+        return false;
     }
     return true;
 }

@@ -43,6 +43,35 @@ static bool is(const char *opt, size_t len, const char *name)
     return strlen(name) == len && memcmp(opt, name, len) == 0;
 }
 
+/* dom0_mem=[max:SIZE,][SIZE] (Xen's syntax, items in any order): dom0's
+ * size and the most it may balloon up to. A bad item is reported and the
+ * whole option ignored. */
+static void parse_dom0_mem(const char *val, size_t val_len)
+{
+    uint64_t size = 0, max = 0, n;
+    size_t start = 0;
+    while (start <= val_len) {
+        size_t end = start;
+        while (end < val_len && val[end] != ',')
+            end++;
+        const char *item = val + start;
+        size_t len = end - start;
+        bool is_max = len > 4 && memcmp(item, "max:", 4) == 0;
+        if (is_max ? !parse_size(item + 4, len - 4, &n) : !parse_size(item, len, &n) || n < (1u << 20)) {
+            printk("dom0_mem=%.*s: bad size, ignored\n", (int)val_len, val);
+            return;
+        }
+        *(is_max ? &max : &size) = n;
+        start = end + 1;
+    }
+    if (max && size && max < size) {
+        printk("dom0_mem=%.*s: max is below the size, ignored\n", (int)val_len, val);
+        return;
+    }
+    hv_options.dom0_mem_bytes = size;
+    hv_options.dom0_max_bytes = max;
+}
+
 /* Apply one "name" or "name=value" option. */
 static void apply_option(const char *opt, size_t len)
 {
@@ -64,10 +93,7 @@ static void apply_option(const char *opt, size_t len)
         else
             printk("com1=%.*s: bad baud rate, ignored\n", (int)val_len, val);
     } else if (is(opt, name_len, "dom0_mem")) {
-        if (parse_size(val, val_len, &n) && n >= (1u << 20))
-            hv_options.dom0_mem_bytes = n;
-        else
-            printk("dom0_mem=%.*s: bad size, ignored\n", (int)val_len, val);
+        parse_dom0_mem(val, val_len);
     } else if (is(opt, name_len, "loglvl")) {
         static const char *const levels[] = { "none", "error", "warning", "info", "all" };
         int found = -1;

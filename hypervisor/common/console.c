@@ -10,13 +10,17 @@
  * xenconsoled does; here before EVTCHNOP_send returns), then raises the
  * port to say there is room, so a guest that notifies and then waits for
  * out_cons to catch up never waits long. Bytes never notified stay in the
- * ring.
+ * ring. Console input goes where keyhandler.c's Ctrl-A switch points:
+ * dom0's bytes wait in a small queue for CONSOLEIO_read (and raise
+ * VIRQ_CONSOLE); a domU's go into its ring's in[] and its console port is
+ * notified.
  */
 #include <pvx/lib.h>
 #include <pvx/arch.h>
 #include <pvx/domain.h>
 #include <pvx/console.h>
 #include <pvx/event.h>
+#include <pvx/keyhandler.h>
 #include <public/xen.h>
 #include <public/io/console.h>
 
@@ -103,13 +107,37 @@ void console_ring_notify(struct domain *d, unsigned int port)
 static char input_ring[256];
 static unsigned int input_head, input_tail;   /* head: next to read; tail: next to write */
 
+/* Put c in domU d's console ring (in[], advancing in_prod) and notify its
+ * console port, as xenconsoled does. in_cons is the guest's to write:
+ * masked like every index, and a ring it has not emptied drops the byte. */
+static void ring_input_push(struct domain *d, char c)
+{
+    if (d->console_mfn == INVALID_MFN)
+        return;
+    struct xencons_interface *ring = arch_mfn_to_virt(d->console_mfn);
+    XENCONS_RING_IDX cons = __atomic_load_n(&ring->in_cons, __ATOMIC_ACQUIRE);
+    XENCONS_RING_IDX prod = __atomic_load_n(&ring->in_prod, __ATOMIC_RELAXED);
+    if (prod - cons >= sizeof(ring->in))
+        return;
+    ring->in[MASK_XENCONS_IDX(prod, ring->in)] = c;
+    __atomic_store_n(&ring->in_prod, prod + 1, __ATOMIC_RELEASE);
+    evtchn_set_pending(d, d->console_port);
+}
+
 /* console_input_push: see pvx/console.h. A full ring drops the byte. */
 void console_input_push(char c)
 {
+    struct domain *d = console_input_domain();
+    if (!d)
+        return;
+    if (d->domain_id != 0) {
+        ring_input_push(d, c);
+        return;
+    }
     if (input_tail - input_head >= sizeof(input_ring))
         return;
     input_ring[input_tail++ % sizeof(input_ring)] = c;
-    send_global_virq(domain_by_id(0), VIRQ_CONSOLE);
+    send_global_virq(d, VIRQ_CONSOLE);
 }
 
 /* console_input_pop: see pvx/console.h. */

@@ -1,7 +1,9 @@
 /*
- * pvx: debug keys on the hypervisor console, in Xen's style. Pressing
- * Ctrl-A three times switches console input between dom0 and the
- * hypervisor; while the hypervisor has it, each key below dumps some state.
+ * pvx: debug keys on the hypervisor console, in Xen's style. Console input
+ * goes to dom0 at first; pressing Ctrl-A three times switches it, as in
+ * Xen, to each running domU in turn (into its console ring, common/
+ * console.c), then to the hypervisor, then back to dom0. While the
+ * hypervisor has it, each key below dumps some state.
  */
 #include <pvx/lib.h>
 #include <pvx/mm.h>
@@ -110,8 +112,60 @@ void handle_debug_key(char key)
 }
 
 #define CTRL_A 0x01
+#define FOCUS_HYPERVISOR (-1)
 static unsigned int ctrl_a_count;
-static bool input_to_hypervisor;
+/* Who gets console input: a domain id, or FOCUS_HYPERVISOR (debug keys). */
+static int input_focus;
+
+/* Can domain `id` take console input? dom0 (console_io) or a running domU
+ * with a console ring. */
+static bool can_take_input(int id)
+{
+    struct domain *d = domain_by_id((domid_t)id);
+    if (!d || d->state != DOMAIN_RUNNING)
+        return false;
+    return id == 0 || d->console_mfn != INVALID_MFN;
+}
+
+/* The switch after `focus`, in Xen's order: dom0, each domU that can take
+ * input (by id), the hypervisor, dom0 again. */
+static int next_focus(int focus)
+{
+    if (focus == FOCUS_HYPERVISOR)
+        return 0;
+    for (int id = focus + 1; id < MAX_DOMAINS; id++)
+        if (can_take_input(id))
+            return id;
+    return FOCUS_HYPERVISOR;
+}
+
+/* Say where input goes now. */
+static void announce_focus(const char *why)
+{
+    if (input_focus == FOCUS_HYPERVISOR) {
+        printk("*** console input now goes to the hypervisor (Ctrl-A x3 to switch); 'h' for help\n");
+        return;
+    }
+    struct domain *d = domain_by_id((domid_t)input_focus);
+    printk("*** console input now goes to %s (input to d%d; Ctrl-A x3 to switch)%s\n",
+           d ? d->name : "?", input_focus, why);
+}
+
+/* console_input_domain: see pvx/keyhandler.h. */
+struct domain *console_input_domain(void)
+{
+    if (input_focus == FOCUS_HYPERVISOR)
+        return NULL;
+    if (input_focus != 0 && !can_take_input(input_focus)) {
+        int gone = input_focus;
+        input_focus = 0;
+        char why[48];
+        snprintf(why, sizeof(why), "; d%d has stopped", gone);
+        announce_focus(why);
+        return NULL;          /* this byte was meant for the stopped domain */
+    }
+    return domain_by_id((domid_t)input_focus);
+}
 
 /* console_input_byte: see pvx/keyhandler.h. */
 int console_input_byte(char c)
@@ -119,15 +173,13 @@ int console_input_byte(char c)
     if (c == CTRL_A) {
         if (++ctrl_a_count == 3) {
             ctrl_a_count = 0;
-            input_to_hypervisor = !input_to_hypervisor;
-            printk("*** console input now goes to %s (Ctrl-A x3 to switch)%s\n",
-                   input_to_hypervisor ? "the hypervisor" : "dom0",
-                   input_to_hypervisor ? "; 'h' for help" : "");
+            input_focus = next_focus(input_focus);
+            announce_focus("");
         }
         return -1;
     }
     ctrl_a_count = 0;
-    if (input_to_hypervisor) {
+    if (input_focus == FOCUS_HYPERVISOR) {
         handle_debug_key(c);
         return -1;
     }

@@ -185,6 +185,26 @@ static void test_unknown_options(void)
     CU_ASSERT_TRUE(hv_options.noreboot);
 }
 
+/* dom0_mem=SIZE,max:SIZE in either order; max alone keeps the default size. */
+static void test_dom0_max(void)
+{
+    reset();
+    cmdline_parse("dom0_mem=64M,max:256M");
+    CU_ASSERT_EQUAL(hv_options.dom0_mem_bytes, 64 * MiB);
+    CU_ASSERT_EQUAL(hv_options.dom0_max_bytes, 256 * MiB);
+    reset();
+    cmdline_parse("dom0_mem=max:128M,32M");
+    CU_ASSERT_EQUAL(hv_options.dom0_mem_bytes, 32 * MiB);
+    CU_ASSERT_EQUAL(hv_options.dom0_max_bytes, 128 * MiB);
+    reset();
+    cmdline_parse("dom0_mem=max:128M");
+    CU_ASSERT_EQUAL(hv_options.dom0_mem_bytes, 0);
+    CU_ASSERT_EQUAL(hv_options.dom0_max_bytes, 128 * MiB);
+    reset();
+    cmdline_parse("dom0_mem=48M");
+    CU_ASSERT_EQUAL(hv_options.dom0_max_bytes, 0);
+}
+
 /* One bad value: ignored (the option keeps its earlier value), reported. */
 static void check_bad_value(const char *line, const char *message)
 {
@@ -211,6 +231,10 @@ static void test_bad_values(void)
     check_bad_value("dom0_mem=512K", "dom0_mem=512K: bad size, ignored");       /* below 1 MiB */
     check_bad_value("dom0_mem=99999999999999999999", "bad size, ignored");
     check_bad_value("dom0_mem=64MB", "dom0_mem=64MB: bad size, ignored");
+    check_bad_value("dom0_mem=64M,max:abc", "dom0_mem=64M,max:abc: bad size, ignored");
+    check_bad_value("dom0_mem=64M,max:32M", "dom0_mem=64M,max:32M: max is below the size, ignored");
+    check_bad_value("dom0_mem=64M,", "dom0_mem=64M,: bad size, ignored");
+    check_bad_value("dom0_mem=min:8M,64M", "bad size, ignored");                 /* min: is not offered */
     check_bad_value("com1=fast", "com1=fast: bad baud rate, ignored");
     check_bad_value("com1=", "com1=: bad baud rate, ignored");
     check_bad_value("com1=10", "com1=10: bad baud rate, ignored");             /* below 50 */
@@ -320,6 +344,7 @@ int main(void)
         { "cmdline: empty line", test_empty_line },
         { "cmdline: unknown options reported, not fatal", test_unknown_options },
         { "cmdline: bad values ignored and reported", test_bad_values },
+        { "cmdline: dom0_mem=...,max:", test_dom0_max },
         { "cmdline: console=", test_console },
         { "cmdline: good values", test_good_values },
         { "cmdline: spacing and repeats", test_spacing_and_repeats },

@@ -66,15 +66,16 @@ void serial_enable_input(void)
 }
 
 /* IRQ4 (vector 0x24), from entry.S with interrupts off: hand every waiting
- * byte to the console input router (debug keys or dom0's input). */
+ * byte to the console input router (debug keys, or the input of dom0 or
+ * of the domU that has it). */
 void handle_serial_interrupt(struct cpu_regs *regs)
 {
     (void)regs;
     int c;
     while ((c = serial_getc()) >= 0) {
-        int for_dom0 = console_input_byte((char)c);
-        if (for_dom0 >= 0)
-            console_input_push((char)for_dom0);
+        int for_domain = console_input_byte((char)c);
+        if (for_domain >= 0)
+            console_input_push((char)for_domain);
     }
     i8259_eoi(4);
 }

@@ -75,10 +75,12 @@ static void vcpu_prepare_start(struct vcpu *v, const struct domain_start_state *
 /* Build one domain; panics for dom0, reports and skips a domU on error. */
 static struct domain *build_domain(domid_t id, const struct boot_module *km,
                                    const struct boot_module *rd, unsigned long pages,
-                                   const char *cmdline, const char *name)
+                                   unsigned long max_pages, const char *cmdline, const char *name)
 {
     bool is_dom0 = id == 0;
-    struct domain *d = domain_create(id, pages + 1, is_dom0);   /* + shared_info */
+    if (max_pages < pages)
+        max_pages = pages;
+    struct domain *d = domain_create(id, max_pages + 1, is_dom0);   /* + shared_info */
     if (!d) {
         if (is_dom0)
             panic("cannot create dom0");
@@ -117,33 +119,41 @@ static struct domain *build_domain(domid_t id, const struct boot_module *km,
         domain_destroy(d);
         return NULL;
     }
-    printk("d%u (%s): %lu KiB, weight %u, cap %u%%, kernel %08x-%08x, start_info %08x, "
-           "page tables %08x (%u frames), entry %08x\n", id, d->name, pages * 4, d->weight, d->cap,
+    printk("d%u (%s): %lu KiB (max %lu KiB), weight %u, cap %u%%, kernel %08x-%08x, start_info %08x, "
+           "page tables %08x (%u frames), entry %08x\n", id, d->name, pages * 4, max_pages * 4, d->weight, d->cap,
            l.kernel_start, l.kernel_end, l.start_info_va, l.pt_start, l.nr_pt_frames, start.entry);
+    if (rd)
+        printk("d%u (%s): ramdisk %lu KiB at %08x\n", id, d->name,
+               (unsigned long)((p.initrd_size + 1023) / 1024), l.initrd_start);
     vcpu_prepare_start(d->vcpu0, &start);
     return d;
 }
 
-/* Build dom0 (module 0, ramdisk in module 1 unless that is a domain) and
- * every boot-time domU ("domain ..." modules), then free the modules. */
+/* Build dom0 (module 0, its ramdisk in module 1 unless that is a domain)
+ * and every boot-time domU ("domain ..." modules, each with the "ramdisk"
+ * module that follows it, if any: classify_boot_modules), then free the
+ * modules. */
 static void build_boot_domains(void)
 {
-    if (boot_info.nr_modules == 0)
+    unsigned int n = boot_info.nr_modules;
+    if (n == 0)
         panic("no dom0 kernel: give one as the first boot module");
-    const struct boot_module *rd = NULL;
-    unsigned int first_domu = 1;
-    if (boot_info.nr_modules > 1 && !is_domain_module(boot_info.module[1].cmdline)) {
-        rd = &boot_info.module[1];
-        first_domu = 2;
-    }
+    const char *lines[BOOT_MAX_MODULES];
+    static enum boot_module_kind kind[BOOT_MAX_MODULES];
+    static unsigned int ramdisk[BOOT_MAX_MODULES];
+    for (unsigned int i = 0; i < n; i++)
+        lines[i] = boot_info.module[i].cmdline;
+    classify_boot_modules(lines, n, kind, ramdisk);
     static struct domain_options opts[BOOT_MAX_MODULES];
     bool valid[BOOT_MAX_MODULES] = { false };
     unsigned long domu_pages = 0;
-    for (unsigned int i = first_domu; i < boot_info.nr_modules; i++) {
+    for (unsigned int i = 1; i < n; i++) {
         char err[96];
-        if (!is_domain_module(boot_info.module[i].cmdline)) {
-            printk("module %u ('%s') is neither dom0's ramdisk nor a domain: ignored\n",
-                   i, boot_info.module[i].cmdline);
+        if (kind[i] == BOOT_MODULE_UNUSED) {
+            printk("module %u ('%s') is neither a domain, dom0's ramdisk nor the ramdisk of the "
+                   "domain before it: ignored\n", i, boot_info.module[i].cmdline);
+        } else if (kind[i] != BOOT_MODULE_KERNEL) {
+            continue;
         } else if (!parse_domain_options(boot_info.module[i].cmdline, &opts[i], err, sizeof(err))) {
             printk("module %u: %s: domain skipped\n", i, err);
         } else {
@@ -151,30 +161,35 @@ static void build_boot_domains(void)
             domu_pages += opts[i].mem_bytes >> PAGE_SHIFT;
         }
     }
-    build_domain(0, &boot_info.module[0], rd, dom0_pages(domu_pages), boot_info.module[0].cmdline, "dom0");
+    const struct boot_module *rd0 = ramdisk[0] ? &boot_info.module[ramdisk[0]] : NULL;
+    build_domain(0, &boot_info.module[0], rd0, dom0_pages(domu_pages), hv_options.dom0_max_bytes >> PAGE_SHIFT,
+                 boot_info.module[0].cmdline, "dom0");
     free_boot_module(&boot_info.module[0]);
-    if (rd)
-        free_boot_module(rd);
+    if (rd0)
+        free_boot_module(rd0);
     /* What is free with dom0 alone: the reference for "every frame the
      * domUs had came back" (their modules are freed once they are built). */
     free_without_domus = frame_alloc_free_count();
-    for (unsigned int i = first_domu; i < boot_info.nr_modules; i++)
-        free_without_domus += module_frames(&boot_info.module[i]);
+    for (unsigned int i = 1; i < n; i++)
+        if (i != ramdisk[0])
+            free_without_domus += module_frames(&boot_info.module[i]);
     domid_t next_id = 1;
-    for (unsigned int i = first_domu; i < boot_info.nr_modules; i++) {
+    for (unsigned int i = 1; i < n; i++) {
         if (!valid[i])
             continue;
-        struct domain *u = build_domain(next_id, &boot_info.module[i], NULL,
-                                        opts[i].mem_bytes >> PAGE_SHIFT, opts[i].guest_cmdline,
-                                        opts[i].name);
+        const struct boot_module *rd = ramdisk[i] ? &boot_info.module[ramdisk[i]] : NULL;
+        struct domain *u = build_domain(next_id, &boot_info.module[i], rd,
+                                        opts[i].mem_bytes >> PAGE_SHIFT, opts[i].maxmem_bytes >> PAGE_SHIFT,
+                                        opts[i].guest_cmdline, opts[i].name);
         if (u) {
             u->weight = opts[i].weight;
             u->cap = opts[i].cap;
         }
         next_id++;
     }
-    for (unsigned int i = first_domu; i < boot_info.nr_modules; i++)
-        free_boot_module(&boot_info.module[i]);
+    for (unsigned int i = 1; i < n; i++)
+        if (i != ramdisk[0])
+            free_boot_module(&boot_info.module[i]);
 }
 
 /* C entry from head.S. */
@@ -198,6 +213,11 @@ void start_pvx(uint32_t magic, uint64_t info_paddr)
     boot_free_frames = frame_alloc_free_count();
     printk("starting domains (%lu frames free)\n", boot_free_frames);
     serial_enable_input();
-    printk("console input goes to dom0; press Ctrl-A three times for the hypervisor's debug keys\n");
+    bool domus = false;
+    for (domid_t id = 1; id < MAX_DOMAINS && !domus; id++)
+        domus = domain_by_id(id) != NULL;
+    printk(domus ? "console input goes to dom0; Ctrl-A three times switches it to each domU in turn, "
+                   "then to the hypervisor's debug keys\n"
+                 : "console input goes to dom0; press Ctrl-A three times for the hypervisor's debug keys\n");
     schedule();
 }

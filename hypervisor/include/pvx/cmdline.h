@@ -6,6 +6,7 @@
 struct hv_options {
     unsigned int com1_baud;      /* 0 = default */
     uint64_t dom0_mem_bytes;     /* 0 = default */
+    uint64_t dom0_max_bytes;     /* dom0_mem=...,max:SIZE; 0 = its size */
     bool noreboot;
     bool dom0_no_io_privilege;
     bool bench_gate;             /* bench_gate=on: IDT vector 0x83 is a bare iretq (make bench) */   /* dom0_io_privilege=off: for tests of unprivileged rules */

@@ -16,8 +16,11 @@ void console_ring_drain(struct domain *d);
 /* ECS_XEN handler for a domU's console port. */
 void console_ring_notify(struct domain *d, unsigned int port);
 
-/* Console input for dom0: queue a byte (and raise VIRQ_CONSOLE) / take
- * the oldest (-1 if none). */
+/* Console input: deliver a typed byte to the domain that has the input
+ * (console_input_domain): for dom0 queue it and raise VIRQ_CONSOLE, for a
+ * domU put it in its console ring's in[] and notify its console port; a
+ * full queue or ring drops it. console_input_pop takes dom0's oldest
+ * (-1 if none). */
 void console_input_push(char c);
 int console_input_pop(void);
 
