@@ -1,5 +1,5 @@
 # pvx top-level build. Everything generated goes under build/.
-# Targets: all, run, test, unit, abi-test, guest-tests, bench, fuzz, debug, clean.
+# Targets: all, run, run-demo, test, unit, abi-test, guest-tests, bench, fuzz, debug, clean.
 
 B := build
 .DEFAULT_GOAL := all
@@ -97,15 +97,22 @@ guests: $(GUEST_ELFS)
 include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all test run debug clean
+.PHONY: all test run run-demo debug clean
 all: hypervisor guests $(UNIT_TESTS) $(B)/abi/abi_test $(B)/abi/headers.ok
 
 # make test: build everything, then run every suite; ends with "N passed, N failed".
 test: all fuzz-build
 	@tests/run-all.sh
 
-# make run: boot pvx from a GRUB ISO with the demo dom0 (guest-os replaces it later).
-run: hypervisor guests
+# make run: boot pvx from a GRUB ISO with guest-os PV as dom0, the initrd as
+# its ramdisk, running the shell; the console is this terminal (RUN_INIT=
+# picks another program, e.g. make run RUN_INIT=/bin/init).
+RUN_INIT ?= /bin/sh
+run: hypervisor $(B)/guest-os/guest-os-pv.elf $(B)/guest-os/initrd.tar
+	tools/pvx-run $(B)/guest-os/guest-os-pv.elf --grub --timeout 0 --module $(B)/guest-os/initrd.tar \
+	    --cmdline "init=$(RUN_INIT)"
+# make run-demo: the small demo dom0 (tests/guests/demo) that echoes what you type.
+run-demo: hypervisor guests
 	tools/pvx-run $(B)/guests/demo.elf --grub --timeout 0 --cmdline "console=hvc0"
 
 # make debug: QEMU waits on its gdb stub (console in build/debug-console.log,

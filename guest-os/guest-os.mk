@@ -5,7 +5,8 @@
 #   user/NAME.elf         user programs (guest-os/user/NAME.c + lib + newlib)
 #   initrd.tar            the root file system (ustar): /bin/NAME for each user
 #                         program (stripped), plus guest-os/initrd/* (e.g. /etc/motd)
-#   ../unit/guest_fs_test the host test of kernel/fs.c and kernel/tar.c
+#   ../unit/guest_fs_test the host test of kernel/fs.c, pipe.c, tar.c and uaccess.c
+#   ../unit/guest_sched_test, guest_elf_test  host tests of kernel/sched.c, elf.c
 # The kernel/ objects are compiled once and linked into both kernels; only
 # arch/native and arch/pv differ.
 
@@ -97,15 +98,29 @@ $(GOS_INITRD): $(GOS_USER_ELFS) $(GOS_INITRD_FILES)
 	    tar --format=ustar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
 	        -cf $@ -C $(GOS_B)/initrd $$(ls $(GOS_B)/initrd)
 
-# Host test of the file system (CUnit): kernel/fs.c and kernel/tar.c
-# compiled for the host; the test supplies the page allocator, the console,
-# the clock and sleep_until. (An explicit rule: the top Makefile's pattern
-# rule for build/unit/*_test links the hypervisor simulator instead.)
+# Host test of the file system (CUnit): kernel/fs.c, pipe.c, tar.c and
+# uaccess.c compiled for the host; the test supplies the page allocator,
+# the console, the clock, sleeping and waking, signals and user_page_fault
+# (over pages it maps at the guest's user addresses). (An explicit rule:
+# the top Makefile's pattern rule for build/unit/*_test links the
+# hypervisor simulator instead.)
 # -iquote: the kernel's "errno.h" must not hide the host's <errno.h>.
 GOS_HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -iquote guest-os/kernel -iquote guest-os/include
-$(B)/unit/guest_fs_test: tests/unit/guest_fs_test.c guest-os/kernel/fs.c guest-os/kernel/tar.c \
+$(B)/unit/guest_fs_test: tests/unit/guest_fs_test.c guest-os/kernel/fs.c guest-os/kernel/pipe.c \
+                         guest-os/kernel/tar.c guest-os/kernel/uaccess.c \
                          guest-os/kernel/fs.h guest-os/kernel/tar.h guest-os/kernel/errno.h \
                          guest-os/kernel/kernel.h guest-os/kernel/arch.h guest-os/include/fs_abi.h
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"; $(HOSTCC) $(GOS_HOST_CFLAGS) $(filter %.c,$^) -lcunit -o $@
+# Host tests of the scheduler (kernel/sched.c: the test fakes the switch,
+# the clock and idling) and of the ELF loader (kernel/elf.c: the test fakes
+# the page allocator and arch_map_user_page). Explicit rules, as above.
+$(B)/unit/guest_sched_test: tests/unit/guest_sched_test.c guest-os/kernel/sched.c \
+                            guest-os/kernel/kernel.h guest-os/kernel/arch.h guest-os/kernel/fs.h
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"; $(HOSTCC) $(GOS_HOST_CFLAGS) $(filter %.c,$^) -lcunit -o $@
+$(B)/unit/guest_elf_test: tests/unit/guest_elf_test.c guest-os/kernel/elf.c guest-os/kernel/errno.h \
+                          guest-os/kernel/kernel.h guest-os/kernel/arch.h guest-os/kernel/fs.h
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"; $(HOSTCC) $(GOS_HOST_CFLAGS) $(filter %.c,$^) -lcunit -o $@
 

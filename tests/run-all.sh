@@ -26,6 +26,7 @@ run_suite "abi layout" build/abi/abi_test
 run_suite "docs" tests/docs_check.sh
 run_suite "guests" tests/run-guests.sh
 run_suite "guest-os" tests/guest-os/run.sh
+run_suite "guest-os domU" tests/guest-os/domu.sh
 run_suite "fuzz smoke" tests/fuzz/smoke.sh
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -30,6 +30,7 @@
 #define FS_S_IFDIR 0040000
 #define FS_S_IFCHR 0020000
 #define FS_S_IFREG 0100000
+#define FS_S_IFIFO 0010000     /* a pipe */
 
 #define FS_NAME_MAX 59        /* bytes in one path component */
 #define FS_PATH_MAX 256       /* bytes in a path, with its NUL */

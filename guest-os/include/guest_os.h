@@ -28,6 +28,14 @@ struct gos_procinfo {
     char name[16];
 };
 
+/* balloon(): the domain's memory (PV; native has none: ENOSYS). */
+struct gos_balloon {
+    uint32_t current_kib;     /* what the domain holds now (pvx's count) */
+    uint32_t target_kib;      /* what the balloon moves towards */
+    uint32_t max_kib;         /* maxmem: the most it may hold */
+    uint32_t floor_kib;       /* the balloon never takes it below this */
+};
+
 #ifndef GUEST_OS_KERNEL
 /* Start the program `name` as a child with argv (NULL-terminated, at most
  * 8 strings): /bin/NAME from the file system (`name` itself if it contains
@@ -40,6 +48,9 @@ int sysinfo(struct gos_sysinfo *info);
  * returns the index to ask next (> index) with *info filled, 0 when there
  * are no more, or -1 and errno. Start with index 0. */
 int procinfo(int index, struct gos_procinfo *info);
+/* Set the balloon's target to target_kib (0: leave it) and move towards
+ * it; 0 and *info filled, or -1 and errno (ENOSYS: no hypervisor). */
+int balloon(uint32_t target_kib, struct gos_balloon *info);
 #endif
 
 #endif

@@ -42,6 +42,7 @@
 /* guest-os's own calls (no Linux equivalent) from 500 on. */
 #define SYS_spawn  500      /* spawn(name, argv): /bin/NAME, or a program linked into the kernel */
 #define SYS_procinfo 501    /* procinfo(index, struct gos_procinfo *): the next index, 0 at the end */
+#define SYS_balloon 502     /* balloon(target_kib or 0, struct gos_balloon *): the memory balloon */
 
 #define SYSCALL_VECTOR 0x80
 

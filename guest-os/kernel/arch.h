@@ -22,8 +22,10 @@ struct trapframe {
 };
 
 /* Free memory the kernel may hand out: kernel-virtual, page aligned,
- * writable, mapped for the kernel only. */
-struct mem_range { uintptr_t start, end; };
+ * writable, mapped for the kernel only. Pages from `present_end` (0: the
+ * same as end) to end are not there yet: the PV balloon may bring them in
+ * later (page_balloon_in). */
+struct mem_range { uintptr_t start, end, present_end; };
 
 /* ---- start of day ---- */
 /* Called first by the arch's entry code: console, descriptor tables, trap
@@ -58,9 +60,13 @@ void arch_idle(void);
 /* Acknowledge a TIMER_VECTOR trap: 1 if the timer fired (a PV upcall may
  * be for another event), 0 otherwise. */
 int arch_timer_ack(void);
-/* Monotonic system time in ns since boot (native: PIT ticks; PV:
- * vcpu_time_info and the TSC). */
+/* Monotonic system time in ns since boot, fine-grained (native: the TSC
+ * calibrated against the PIT at boot; PV: vcpu_time_info and the TSC). */
 uint64_t arch_time_ns(void);
+/* The wallclock: ns since 1970-01-01 UTC now (native: the CMOS clock read
+ * at boot plus arch_time_ns since; PV: shared_info's wc_* plus system
+ * time). */
+uint64_t arch_wallclock_ns(void);
 
 /* ---- user address space ----
  * User space is 0x40000000-0x7FFFFFFF (page-table L3 slot 1; the kernel
@@ -71,10 +77,25 @@ uint64_t arch_time_ns(void);
 struct aspace;
 /* A new, empty user address space (the kernel part shared), or NULL. */
 struct aspace *arch_aspace_create(void);
+/* How a user page is mapped. NONE keeps the page mapped (its contents
+ * stay) but for the kernel only, so ring 3 faults on it; COW is read-only
+ * until the write fault copies it (kernel/vm.c). */
+enum user_prot { USER_PROT_NONE, USER_PROT_READ, USER_PROT_RW, USER_PROT_COW };
 /* Map the kernel page `kpage` (from page_alloc) at user address va of
- * `as` (current or not), accessible from ring 3 (read-write). 0 or a
- * negative errno. */
+ * `as` (current or not) with protection `prot`, replacing what was there
+ * (the caller unrefs a replaced page); the TLB entry is flushed if `as` is
+ * loaded. 0 or a negative errno. */
+int arch_map_user_page_prot(struct aspace *as, uint32_t va, void *kpage, enum user_prot prot);
+/* The same, read-write. */
 int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage);
+/* Unmap every page in [start, end) of `as` (page aligned, in user space)
+ * and page_unref it; the TLB is flushed if `as` is loaded. */
+void arch_unmap_user_range(struct aspace *as, uint32_t start, uint32_t end);
+/* Give every page mapped in [start, end) of `as` protection `prot` (NONE,
+ * READ or RW); RW becomes COW for a page another address space shares
+ * (page_refcount > 1). The TLB is flushed if `as` is loaded. 0 or a
+ * negative errno. */
+int arch_protect_user_range(struct aspace *as, uint32_t start, uint32_t end, enum user_prot prot);
 /* fork: a new address space mapping the same user pages as `parent`;
  * every user page becomes read-only and copy-on-write in both and is
  * page_ref'd once for the child. NULL when memory runs out. */
@@ -83,9 +104,9 @@ struct aspace *arch_aspace_fork(struct aspace *parent);
  * page_unref'd (shared copy-on-write pages just lose a reference), its
  * page-table pages freed and its slot recycled. */
 void arch_aspace_destroy(struct aspace *as);
-/* The kernel address of the page mapped at user va of `as` (NULL if none);
- * *cow = 1 if it is a read-only copy-on-write mapping. */
-void *arch_user_page(struct aspace *as, uint32_t va, int *cow);
+/* The kernel address of the page mapped at user va of `as` (NULL if none)
+ * and how it is mapped (*prot). */
+void *arch_user_page(struct aspace *as, uint32_t va, enum user_prot *prot);
 /* The entry code's trap return: with esp at a struct trapframe, resumes
  * it (a forked child's first swtch returns here). */
 void arch_trap_return(void);
@@ -98,6 +119,18 @@ void arch_switch_to(struct aspace *as, uintptr_t kstack_top);
 void arch_enter_user(uint32_t eip, uint32_t esp) __attribute__((noreturn));
 /* The faulting address of the last page fault. */
 uint32_t arch_fault_addr(void);
+
+/* ---- the memory balloon (PV: memory moves between domains) ---- */
+struct balloon_state {
+    uint32_t current_pages;    /* pages the domain holds now (the hypervisor's count) */
+    uint32_t target_pages;     /* what the balloon moves towards */
+    uint32_t max_pages;        /* the most it may hold (maxmem) */
+    uint32_t floor_pages;      /* it never shrinks below this */
+};
+/* Set the target (0: keep it) and move towards it, as far as the floor,
+ * maxmem and the hypervisor's free memory allow; *st says where it ended.
+ * 0, or -ENOSYS where there is no balloon (native). */
+int arch_balloon(uint32_t target_pages, struct balloon_state *st);
 
 /* ---- the end ---- */
 /* Power off: status 0 = success, anything else = failure. */

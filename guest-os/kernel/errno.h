@@ -7,6 +7,8 @@
 #define GUEST_OS_ERRNO_H
 
 #define ENOENT        2
+#define ESRCH         3
+#define EINTR         4
 #define E2BIG         7
 #define ENOEXEC       8
 #define EBADF         9
@@ -22,6 +24,7 @@
 #define EFBIG        27
 #define ENOSPC       28
 #define ESPIPE       29
+#define EPIPE        32
 #define ENOSYS       88
 #define ENAMETOOLONG 91
 

@@ -16,6 +16,8 @@
  *  - size <= FILE_MAX_SIZE for files that live in pages.
  *  - An open file (struct file) is shared by every descriptor that refers
  *    to it (refs); descriptors of a process are its struct fd_table.
+ *  - An open file refers to a node or to one end of a pipe (kernel/pipe.c),
+ *    never both; its access mode says which end (O_RDONLY: the read end).
  * The code takes kernel pointers; kernel/sysfile.c checks user pointers
  * first. Nothing here depends on the architecture, and tests/unit/
  * guest_fs_test.c compiles it for the host.
@@ -39,7 +41,8 @@ struct node {
 };
 
 struct file {
-    struct node *node;
+    struct node *node;        /* NULL for a pipe end */
+    struct pipe *pipe;
     uint32_t offset;          /* bytes; for a directory, entries already read */
     int flags;                /* the open flags */
     int refs;                 /* descriptors referring to it; 0 = slot free */
@@ -283,22 +286,94 @@ static long file_write(struct node *n, uint32_t off, const unsigned char *buf, s
     return done ? (long)done : -ENOSPC;
 }
 
-/* ---- the console device ---- */
+/* ---- the console device: a canonical line discipline ----
+ * Typed bytes are echoed and collected into a line, which a read sees only
+ * once it is complete (Enter, or Ctrl-D after some text): backspace/DEL
+ * erases a byte, Ctrl-U the whole line, Ctrl-D at the start of a line is
+ * end of file (one read returns 0). A read takes at most one line; what
+ * does not fit in its buffer is left for the next read. There is no
+ * console interrupt, so a reader with nothing to read polls once a tick,
+ * taking every byte waiting each time, but none past the end of a line:
+ * typed-ahead lines stay in the device (the UART, the hypervisor's ring)
+ * and are echoed when read, so the echo of a command comes after the
+ * output of the one before it, as on a terminal.
+ * cons.buf[0, ready) is the complete line not yet read; [ready, len) the
+ * line being edited. The device is shared by every reader in the system. */
+#define CONSOLE_LINE_MAX 256
+#define CTRL(c) ((c) & 0x1f)
+static struct {
+    unsigned char buf[CONSOLE_LINE_MAX];
+    size_t ready, len;
+    int eof;                      /* a Ctrl-D at the start of a line, unread */
+} cons;
+
+/* Erase the last byte of the line being edited (and on the screen). */
+static void console_erase(void)
+{
+    if (cons.len > cons.ready) {
+        cons.len--;
+        arch_console_write("\b \b", 3);
+    }
+}
+
+/* Edit the line with one typed byte. */
+static void console_input(unsigned char c)
+{
+    switch (c) {
+    case '\r':
+    case '\n':
+        cons.buf[cons.len++] = '\n';      /* the last byte is kept for it */
+        cons.ready = cons.len;
+        arch_console_write("\n", 1);
+        return;
+    case '\b':
+    case 0x7f:
+        console_erase();
+        return;
+    case CTRL('U'):
+        while (cons.len > cons.ready)
+            console_erase();
+        return;
+    case CTRL('D'):
+        if (cons.len == cons.ready)
+            cons.eof = 1;
+        cons.ready = cons.len;             /* mid-line: the text so far, no newline */
+        return;
+    default:
+        if (cons.len + 1 >= CONSOLE_LINE_MAX)
+            return;                        /* the line is full: only Enter fits */
+        cons.buf[cons.len++] = c;
+        arch_console_write((const char *)&c, 1);
+    }
+}
+
+/* Take the bytes waiting, up to the end of a line (or an end of file). */
+static void console_poll(void)
+{
+    int c;
+    while (!cons.ready && !cons.eof && (c = arch_console_read_byte()) >= 0)
+        console_input((unsigned char)c);
+}
+
 static long console_read(unsigned char *buf, size_t len)
 {
-    size_t n = 0;
-    while (n < len) {
-        int c = arch_console_read_byte();
-        if (c < 0) {
-            if (n)
-                break;
-            sleep_until(arch_time_ns() + TICK_NS);   /* poll the console each tick */
-            continue;
-        }
-        buf[n++] = (unsigned char)c;
-        if (c == '\n')
-            break;
+    if (len == 0)
+        return 0;
+    for (console_poll(); !cons.ready && !cons.eof; console_poll()) {
+        if (signal_pending())
+            return -EINTR;
+        sleep_until(arch_time_ns() + TICK_NS);
     }
+    if (!cons.ready) {
+        cons.eof = 0;
+        return 0;
+    }
+    size_t n = len < cons.ready ? len : cons.ready;
+    memcpy(buf, cons.buf, n);
+    for (size_t i = n; i < cons.len; i++)  /* the rest moves to the front */
+        cons.buf[i - n] = cons.buf[i];
+    cons.ready -= n;
+    cons.len -= n;
     return (long)n;
 }
 
@@ -361,26 +436,46 @@ static struct file *get_file(struct fd_table *t, int fd)
     return fd >= 0 && fd < NOFILE ? t->fd[fd] : NULL;
 }
 
+/* Drop one descriptor's reference; the last one closes the file. */
 static void file_put(struct file *f)
 {
     if (--f->refs)
         return;
+    if (f->pipe) {
+        pipe_close(f->pipe, (f->flags & FS_O_ACCMODE) == FS_O_WRONLY);
+        f->pipe = NULL;
+        return;
+    }
     f->node->nopen--;
     node_put(f->node);
+}
+
+/* The lowest free descriptor at or above `from`, or -EMFILE. */
+static int fd_lowest_free(const struct fd_table *t, int from)
+{
+    for (int fd = from; fd < NOFILE; fd++)
+        if (!t->fd[fd])
+            return fd;
+    return -EMFILE;
+}
+
+/* A free open-file slot, or NULL (the system-wide table is full). */
+static struct file *file_slot(void)
+{
+    for (struct file *f = files; f < files + NFILE; f++)
+        if (!f->refs)
+            return f;
+    return NULL;
 }
 
 /* Install an open file for n in the lowest free descriptor. */
 static int fd_install(struct fd_table *t, struct node *n, int flags)
 {
-    int fd = 0;
-    while (fd < NOFILE && t->fd[fd])
-        fd++;
-    if (fd == NOFILE)
-        return -EMFILE;
-    struct file *f = files;
-    while (f < files + NFILE && f->refs)
-        f++;
-    if (f == files + NFILE)
+    int fd = fd_lowest_free(t, 0);
+    if (fd < 0)
+        return fd;
+    struct file *f = file_slot();
+    if (!f)
         return -ENFILE;
     *f = (struct file){ .node = n, .offset = 0, .flags = flags, .refs = 1 };
     n->nopen++;
@@ -462,6 +557,8 @@ long fs_read(struct fd_table *t, int fd, void *buf, size_t len)
     struct file *f = get_file(t, fd);
     if (!f || (f->flags & FS_O_ACCMODE) == FS_O_WRONLY)
         return -EBADF;
+    if (f->pipe)
+        return pipe_read(f->pipe, buf, len);
     if (is_dir(f->node))
         return -EISDIR;
     if (is_chr(f->node))
@@ -476,6 +573,8 @@ long fs_write(struct fd_table *t, int fd, const void *buf, size_t len)
     struct file *f = get_file(t, fd);
     if (!f || (f->flags & FS_O_ACCMODE) == FS_O_RDONLY)
         return -EBADF;
+    if (f->pipe)
+        return pipe_write(f->pipe, buf, len);
     if (is_chr(f->node)) {
         arch_console_write(buf, len);
         return (long)len;
@@ -493,7 +592,7 @@ long fs_lseek(struct fd_table *t, int fd, long offset, int whence)
     struct file *f = get_file(t, fd);
     if (!f)
         return -EBADF;
-    if (is_chr(f->node))
+    if (f->pipe || is_chr(f->node))
         return -ESPIPE;
     long long base;
     switch (whence) {
@@ -514,6 +613,10 @@ int fs_fstat(struct fd_table *t, int fd, struct fs_stat *st)
     struct file *f = get_file(t, fd);
     if (!f)
         return -EBADF;
+    if (f->pipe) {
+        *st = (struct fs_stat){ .ino = 0, .mode = FS_S_IFIFO | 0600, .nlink = 1, .size = 0 };
+        return 0;
+    }
     *st = (struct fs_stat){ .ino = f->node->ino, .mode = f->node->mode,
                             .nlink = f->node->nlink, .size = f->node->size };
     return 0;
@@ -524,7 +627,7 @@ long fs_getdents(struct fd_table *t, int fd, void *buf, size_t len)
     struct file *f = get_file(t, fd);
     if (!f)
         return -EBADF;
-    if (!is_dir(f->node))
+    if (f->pipe || !is_dir(f->node))
         return -ENOTDIR;
     struct node *c = f->node->children;
     for (uint32_t i = 0; c && i < f->offset; i++)
@@ -548,6 +651,66 @@ long fs_getdents(struct fd_table *t, int fd, void *buf, size_t len)
         f->offset++;
     }
     return (long)filled;
+}
+
+/* Both descriptors and both files are found before anything is taken, so
+ * a failure leaves the tables as they were. */
+int fs_pipe(struct fd_table *t, int fds[2])
+{
+    int rfd = fd_lowest_free(t, 0);
+    int wfd = rfd < 0 ? rfd : fd_lowest_free(t, rfd + 1);
+    if (wfd < 0)
+        return wfd;
+    struct file *rf = file_slot();
+    if (!rf)
+        return -ENFILE;
+    rf->refs = 1;                 /* taken, so file_slot looks further */
+    struct file *wf = file_slot();
+    if (!wf) {
+        rf->refs = 0;
+        return -ENFILE;
+    }
+    struct pipe *p = pipe_alloc();
+    if (!p) {
+        rf->refs = 0;
+        return -ENOMEM;
+    }
+    *rf = (struct file){ .pipe = p, .flags = FS_O_RDONLY, .refs = 1 };
+    *wf = (struct file){ .pipe = p, .flags = FS_O_WRONLY, .refs = 1 };
+    t->fd[rfd] = rf;
+    t->fd[wfd] = wf;
+    fds[0] = rfd;
+    fds[1] = wfd;
+    return 0;
+}
+
+/* The new descriptor shares the open file (offset, flags, pipe end). */
+int fs_dup(struct fd_table *t, int fd)
+{
+    struct file *f = get_file(t, fd);
+    if (!f)
+        return -EBADF;
+    int to = fd_lowest_free(t, 0);
+    if (to < 0)
+        return to;
+    f->refs++;
+    t->fd[to] = f;
+    return to;
+}
+
+/* As fs_dup, at `to` (closed first); fd itself when fd == to. */
+int fs_dup2(struct fd_table *t, int fd, int to)
+{
+    struct file *f = get_file(t, fd);
+    if (!f || to < 0 || to >= NOFILE)
+        return -EBADF;
+    if (to == fd)
+        return fd;
+    f->refs++;                    /* before the close: `to` may already share f */
+    if (t->fd[to])
+        fs_close(t, to);
+    t->fd[to] = f;
+    return to;
 }
 
 int fs_unlink(const char *path)

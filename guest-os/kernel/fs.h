@@ -45,6 +45,14 @@ int fs_fstat(struct fd_table *t, int fd, struct fs_stat *st);
 long fs_getdents(struct fd_table *t, int fd, void *buf, size_t len);
 int fs_unlink(const char *path);
 int fs_mkdir(const char *path, uint32_t mode);
+/* A pipe: fds[0] its read end, fds[1] its write end (the two lowest free
+ * descriptors). -EMFILE, -ENFILE or -ENOMEM leave the table as it was. */
+int fs_pipe(struct fd_table *t, int fds[2]);
+/* The lowest free descriptor, sharing fd's open file (offset and flags). */
+int fs_dup(struct fd_table *t, int fd);
+/* Make `to` share fd's open file, closing what `to` held first; fd itself
+ * if fd == to. -EBADF if fd is not open or `to` is out of range. */
+int fs_dup2(struct fd_table *t, int fd, int to);
 
 /* A regular file's whole contents as one contiguous kernel buffer, for
  * exec: only while the data is still in the initrd (a file written at run
@@ -61,6 +69,21 @@ long sys_fstat(uint32_t fd, uint32_t ust, uint32_t unused);
 long sys_getdents(uint32_t fd, uint32_t buf, uint32_t len);
 long sys_unlink(uint32_t upath, uint32_t unused1, uint32_t unused2);
 long sys_mkdir(uint32_t upath, uint32_t mode, uint32_t unused);
+long sys_pipe(uint32_t ufds, uint32_t unused1, uint32_t unused2);
+long sys_dup(uint32_t fd, uint32_t unused1, uint32_t unused2);
+long sys_dup2(uint32_t fd, uint32_t to, uint32_t unused);
+
+/* pipe.c: the pipe buffers behind fs_pipe's files (used by fs.c only).
+ * read blocks while the pipe is empty and has a writer (0 at end of file);
+ * write blocks while full and read by someone (-EPIPE when no reader is
+ * left); both return -EINTR if a signal arrives before any byte moved. */
+struct pipe;
+/* A pipe with one reader and one writer, or NULL (no slot or no memory). */
+struct pipe *pipe_alloc(void);
+/* The last close of one end's file; the pipe is freed with its last end. */
+void pipe_close(struct pipe *p, int write_end);
+long pipe_read(struct pipe *p, void *buf, size_t len);
+long pipe_write(struct pipe *p, const void *buf, size_t len);
 
 /* Pages held by the file system (file data and nodes), for tests and `free`. */
 unsigned int fs_pages_used(void);

@@ -6,15 +6,16 @@
  * a process, exec replaces its program (proc_exec). A process's descriptors (kernel/fs.h) are the console's
  * for a child of idle (init), otherwise a copy of its parent's. A reaped
  * process's address space (arch_aspace_destroy) and kernel stack are
- * freed, and so is the address space exec replaces.
+ * freed, and so is the address space exec replaces. A process's memory
+ * areas are in vm.c, its signals in signal.c.
  * Rules: procs[0] is idle and never exits; pid 1 (init) is the first
- * process; its exit ends the system; a ZOMBIE keeps its status until its
- * parent's proc_wait reaps it (children of a dead parent are never reaped).
+ * process; its exit ends the system; a ZOMBIE keeps its wait status until
+ * its parent's proc_wait reaps it; the children of a process that ends
+ * become init's (as in Unix), so init's wait reaps them.
  */
 #include "kernel.h"
 #include "errno.h"
 #define USER_STACK_TOP  USER_END
-#define USER_STACK_SIZE (64 * 1024)
 #define MAX_ARGS 8
 
 /* The programs linked into the kernel (user_blob.S). */
@@ -22,19 +23,6 @@ struct program { const char *name; const unsigned char *image, *end; };
 extern const struct program programs[], programs_end[];
 
 static int next_pid = 1;
-
-int user_map_range(uint32_t start, uint32_t end)
-{
-    for (uint32_t va = PAGE_ROUND_DOWN(start); va < end; va += PAGE_SIZE) {
-        void *page = page_alloc();
-        if (!page)
-            return -ENOMEM;
-        int rc = arch_map_user_page(current->aspace, va, page);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
 
 static const struct program *find_program(const char *name)
 {
@@ -141,6 +129,7 @@ int proc_spawn(const char *name, const char *const *argv, int argc)
     *p = (struct proc){ .pid = next_pid++, .parent = current, .aspace = as,
                         .kstack_top = (uintptr_t)kstack + PAGE_SIZE,
                         .brk = PAGE_ROUND_UP(end), .brk_mapped = PAGE_ROUND_UP(end) };
+    vm_init(&p->vm, p->brk_mapped);
     if (current->pid == 0)
         fd_table_init_console(&p->fds);
     else
@@ -195,6 +184,8 @@ int proc_exec(const char *name, const char *const *argv, int argc)
     struct aspace *old = current->aspace;
     current->aspace = as;
     current->brk = current->brk_mapped = PAGE_ROUND_UP(end);
+    vm_init(&current->vm, current->brk_mapped);
+    signal_exec(current);
     const char *base = name;
     for (const char *c = name; *c; c++)
         if (*c == '/' && c[1])
@@ -224,9 +215,13 @@ int proc_fork(void)
         page_free(kstack);
         return -ENOMEM;
     }
+    /* The same memory areas and signal actions; no signal pending. */
     *p = (struct proc){ .pid = next_pid++, .parent = current, .aspace = as,
                         .kstack_top = (uintptr_t)kstack + PAGE_SIZE,
-                        .brk = current->brk, .brk_mapped = current->brk_mapped };
+                        .brk = current->brk, .brk_mapped = current->brk_mapped,
+                        .vm = current->vm, .sig_blocked = current->sig_blocked };
+    memcpy(p->sig_handler, current->sig_handler, sizeof(p->sig_handler));
+    memcpy(p->sig_trampoline, current->sig_trampoline, sizeof(p->sig_trampoline));
     memcpy(p->name, current->name, sizeof(p->name));
     fd_table_copy(&p->fds, &current->fds);
     /* The top of the child's kernel stack: a copy of the parent's trap
@@ -244,69 +239,61 @@ int proc_fork(void)
     return p->pid;
 }
 
-/* A write to a copy-on-write page: copy it if it is still shared, else
- * just make it writable again. */
-int cow_fault(uint32_t va, uint32_t error_code)
+struct proc *proc_find(int pid)
 {
-    (void)error_code;
-    int cow = 0;
-    if (va < USER_BASE || va >= USER_END || current->pid == 0)
-        return -1;
-    va = PAGE_ROUND_DOWN(va);
-    void *page = arch_user_page(current->aspace, va, &cow);
-    if (!page || !cow)
-        return -1;
-    if (page_refcount(page) > 1) {
-        void *copy = page_alloc();
-        if (!copy)
-            return -1;
-        memcpy(copy, page, PAGE_SIZE);
-        if (arch_map_user_page(current->aspace, va, copy))
-            return -1;
-        page_unref(page);
-    } else if (arch_map_user_page(current->aspace, va, page)) {
-        return -1;
-    }
-    return 0;
+    for (struct proc *p = procs + 1; p < procs + NPROC; p++)
+        if (p->state != PROC_UNUSED && p->pid == pid)
+            return p;
+    return NULL;
 }
 
-/* For now: only copy-on-write (vm.c will add demand-zero mappings). */
-int user_page_fault(uint32_t va, int write)
-{
-    int cow = 0;
-    if (va < USER_BASE || va >= USER_END || current->pid == 0)
-        return -EFAULT;
-    void *page = arch_user_page(current->aspace, PAGE_ROUND_DOWN(va), &cow);
-    if (!page)
-        return -EFAULT;
-    if (write && cow)
-        return cow_fault(va, 3) ? -EFAULT : 0;
-    return 0;
-}
-
-/* For now: no signals (signal.c will deliver them). */
-int signal_pending(void) { return 0; }
-
-void proc_exit(int status)
+/* End current with wait status `status`: its files closed, its memory
+ * areas dropped (the pages go with the address space when it is reaped),
+ * its children given to init, its parent told (SIGCHLD, wakeup). */
+static void proc_end(int status) __attribute__((noreturn));
+static void proc_end(int status)
 {
     fd_table_close_all(&current->fds);
+    current->vm.n = 0;
     if (current->pid == 1) {
-        kprintf("guest-os: process exited with status %u\n", (unsigned int)status);
+        if (status & 0x7f)
+            kprintf("guest-os: init killed by signal %d\n", status & 0x7f);
+        else
+            kprintf("guest-os: process exited with status %u\n", (unsigned int)(status >> 8) & 0xff);
         arch_shutdown(status == 0 ? 0 : 1);
+    }
+    struct proc *init = proc_find(1);
+    for (struct proc *p = procs + 1; p < procs + NPROC; p++) {
+        if (p->state == PROC_UNUSED || p->parent != current)
+            continue;
+        p->parent = init;
+        if (p->state == PROC_ZOMBIE)
+            wakeup(init);
     }
     current->exit_status = status;
     current->state = PROC_ZOMBIE;
+    signal_send(current->parent, GOS_SIGCHLD);
     wakeup(current->parent);
     sched();                /* a ZOMBIE is never picked again */
     panic("a zombie ran");
 }
 
-int proc_wait(int pid, int *status)
+void proc_exit(int status)
+{
+    proc_end((status & 0xff) << 8);
+}
+
+void proc_exit_signal(int sig)
+{
+    proc_end(sig & 0x7f);
+}
+
+int proc_wait(int pid, int *status, int options)
 {
     for (;;) {
         int children = 0;
         for (struct proc *p = procs + 1; p < procs + NPROC; p++) {
-            if (p->state == PROC_UNUSED || p->parent != current || (pid != -1 && p->pid != pid))
+            if (p->state == PROC_UNUSED || p->parent != current || (pid > 0 && p->pid != pid))
                 continue;
             children++;
             if (p->state == PROC_ZOMBIE) {
@@ -322,6 +309,10 @@ int proc_wait(int pid, int *status)
         }
         if (!children)
             return -ECHILD;
+        if (options & GOS_WNOHANG)
+            return 0;
+        if (signal_pending())       /* after the scan: a child that ended still counts */
+            return -EINTR;
         sleep_on(current);
     }
 }

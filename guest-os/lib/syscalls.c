@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "fs_abi.h"
 #include "guest_os.h"
+#include "proc_abi.h"
 #include "sys_nr.h"
 
 /* The kernel takes newlib's open flags and mode bits as they are. */
@@ -26,6 +27,13 @@ _Static_assert(O_RDONLY == FS_O_RDONLY && O_WRONLY == FS_O_WRONLY && O_RDWR == F
                O_EXCL == FS_O_EXCL, "open flags");
 _Static_assert(S_IFDIR == FS_S_IFDIR && S_IFREG == FS_S_IFREG && S_IFCHR == FS_S_IFCHR, "modes");
 _Static_assert(SEEK_SET == FS_SEEK_SET && SEEK_CUR == FS_SEEK_CUR && SEEK_END == FS_SEEK_END, "whence");
+/* ... and mmap's, waitpid's and the clocks' values (signals: lib/signal.c). */
+_Static_assert(PROT_NONE == GOS_PROT_NONE && PROT_READ == GOS_PROT_READ && PROT_WRITE == GOS_PROT_WRITE &&
+               PROT_EXEC == GOS_PROT_EXEC, "mmap prot");
+_Static_assert(MAP_SHARED == GOS_MAP_SHARED && MAP_PRIVATE == GOS_MAP_PRIVATE && MAP_FIXED == GOS_MAP_FIXED &&
+               MAP_ANONYMOUS == GOS_MAP_ANONYMOUS, "mmap flags");
+_Static_assert(WNOHANG == GOS_WNOHANG, "waitpid options");
+_Static_assert(CLOCK_REALTIME == GOS_CLOCK_REALTIME && CLOCK_MONOTONIC == GOS_CLOCK_MONOTONIC, "clocks");
 
 static long syscall3(long nr, long a, long b, long c)
 {
@@ -178,6 +186,7 @@ int mprotect(void *addr, size_t len, int prot) { return (int)result(syscall3(SYS
 int uname(struct utsname *buf) { return (int)result(syscall3(SYS_uname, (long)buf, 0, 0)); }
 int sysinfo(struct gos_sysinfo *info) { return (int)result(syscall3(SYS_sysinfo, (long)info, 0, 0)); }
 int procinfo(int index, struct gos_procinfo *info) { return (int)result(syscall3(SYS_procinfo, index, (long)info, 0)); }
+int balloon(uint32_t target_kib, struct gos_balloon *info) { return (int)result(syscall3(SYS_balloon, (long)target_kib, (long)info, 0)); }
 
 /* gettimeofday: CLOCK_REALTIME, the wallclock (the timezone is UTC). */
 int gettimeofday(struct timeval *tv, void *tz)

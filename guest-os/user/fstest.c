@@ -5,15 +5,23 @@
  * runs it in both builds and requires the same output and no failure.
  * Covers success and error paths: newlib stdio (fopen/fprintf/fgets/
  * fclose), open flags, read/write/lseek/fstat, unlink (also of an open
- * file), mkdir, readdir, the console device and bad user pointers.
+ * file), mkdir, readdir, the console device, pipes (also between a parent
+ * and a forked child, big enough that both block), dup and dup2, and bad
+ * user pointers: outside user space, and inside it but unmapped (EFAULT,
+ * never a kernel fault).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include "sys_nr.h"
 
 static int passed, failed;
 
@@ -24,6 +32,15 @@ static void check(int ok, const char *what)
         passed++;
     else
         failed++;
+}
+
+/* The system call itself, for what the C library would not pass on (its
+ * fstat converts the kernel's struct in user space): -errno on failure. */
+static long raw_syscall3(long nr, long a, long b, long c)
+{
+    long rc;
+    __asm__ volatile("int $0x80" : "=a"(rc) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+    return rc;
 }
 
 /* A call that must fail with errno `want`. */
@@ -207,6 +224,128 @@ static void test_descriptors(void)
     check_err(write(1, (void *)0x1000, 4), EFAULT, "write from a kernel address");
     check_err(read(0, (void *)0x7ffffff0, 100), EFAULT, "read into a buffer that runs past user space");
     check_err(open((const char *)0x100000, O_RDONLY), EFAULT, "open a path at a kernel address");
+
+    /* Inside user space but not mapped: EFAULT, not a kernel page fault. */
+    char *unmapped = (char *)0x50000000;
+    char buf[32];
+    fd = open("/etc/motd", O_RDONLY);
+    check_err(read(fd, unmapped, 10), EFAULT, "read into an unmapped user address");
+    check(read(fd, buf, 7) == 7 && !memcmp(buf, "Welcome", 7), "the failed read consumed nothing");
+    close(fd);
+    check_err(write(1, NULL, 4), EFAULT, "write from NULL");
+    check_err(write(1, unmapped, 4), EFAULT, "write from an unmapped user address");
+    check(raw_syscall3(SYS_fstat, 0, (long)unmapped, 0) == -EFAULT, "fstat into an unmapped user address");
+    check_err(open(unmapped, O_RDONLY), EFAULT, "open a path at an unmapped user address");
+    check_err(mkdir(unmapped, 0755), EFAULT, "mkdir a path at an unmapped user address");
+    check_err(unlink(unmapped), EFAULT, "unlink a path at an unmapped user address");
+    /* A buffer that starts in the heap's last page and runs past it. */
+    char *heap_end = (char *)(((uintptr_t)sbrk(0) + 4095) & ~(uintptr_t)4095);
+    check_err(write(1, heap_end - 8, 16), EFAULT, "write from a buffer running off the heap");
+    fd = open("/", O_RDONLY);
+    check_err(getdents(fd, unmapped, 512), EFAULT, "getdents into an unmapped user address");
+    close(fd);
+}
+
+/* What the child of test_pipe_fork writes: 20000 bytes (five pipe-fulls,
+ * so the writer waits for the reader and the reader for the writer). */
+#define FORK_BYTES 20000
+static unsigned char pattern(int i) { return (unsigned char)(i * 31 + i / 977); }
+
+static void test_pipes(void)
+{
+    int p[2];
+    char buf[64] = "";
+    check(pipe(p) == 0 && p[0] >= 3 && p[1] == p[0] + 1, "pipe: two new descriptors");
+    check(write(p[1], "through", 7) == 7, "write 7 bytes into the pipe");
+    check(read(p[0], buf, sizeof(buf)) == 7 && !memcmp(buf, "through", 7), "read returns the 7 there are");
+    struct stat st;
+    check(fstat(p[0], &st) == 0 && S_ISFIFO(st.st_mode), "fstat: a FIFO");
+    check_err(lseek(p[0], 0, SEEK_SET), ESPIPE, "lseek on a pipe");
+    check_err(read(p[1], buf, 1), EBADF, "read from the write end");
+    check_err(write(p[0], "x", 1), EBADF, "write to the read end");
+    check(write(p[1], "keep", 4) == 4, "write 4 more");
+    check_err(read(p[0], (void *)0x50000000, 4), EFAULT, "read them into an unmapped address");
+    check(read(p[0], buf, 4) == 4 && !memcmp(buf, "keep", 4), "they are still in the pipe");
+    check(close(p[1]) == 0 && read(p[0], buf, sizeof(buf)) == 0, "no writer left: end of file");
+    close(p[0]);
+
+    signal(SIGPIPE, SIG_IGN);
+    check(pipe(p) == 0 && close(p[0]) == 0, "a pipe without a reader");
+    check_err(write(p[1], "x", 1), EPIPE, "write to it");
+    close(p[1]);
+
+    int before = dup(0);
+    close(before);
+    check_err(pipe((int *)0x50000000), EFAULT, "pipe into an unmapped address");
+    int after = dup(0);
+    check(after == before, "and no descriptors are left behind");
+    close(after);
+}
+
+static void test_pipe_fork(void)
+{
+    int p[2];
+    check(pipe(p) == 0, "pipe for a child");
+    fflush(stdout);
+    int pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        static unsigned char out[1000];
+        for (int i = 0; i < FORK_BYTES; i++) {
+            out[i % 1000] = pattern(i);
+            if (i % 1000 == 999 && write(p[1], out, 1000) != 1000)
+                _exit(1);
+        }
+        struct timespec pause = { 0, 20000000 };   /* the parent waits in read meanwhile */
+        nanosleep(&pause, NULL);
+        _exit(write(p[1], "end", 3) == 3 ? 0 : 2);
+    }
+    close(p[1]);
+    static unsigned char in[8192];
+    int total = 0, good = 1, reads = 0;
+    long n;
+    while ((n = read(p[0], in, sizeof(in))) > 0) {
+        for (long i = 0; i < n && total + i < FORK_BYTES; i++)
+            good &= in[i] == pattern(total + (int)i);
+        total += (int)n;
+        reads++;
+    }
+    check(n == 0 && total == FORK_BYTES + 3 && good, "read the child's 20003 bytes, then end of file");
+    check(reads >= 5, "in several reads (a pipe holds at most a page)");
+    int status = -1;
+    check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "the child wrote everything and exited 0");
+    close(p[0]);
+}
+
+static void test_dup(void)
+{
+    int saved = dup(1);
+    check(saved >= 3, "dup(1): the lowest free descriptor");
+    int p[2];
+    check(pipe(p) == 0, "pipe");
+    /* printf would write into the pipe too: check only once stdout is back. */
+    fflush(stdout);
+    int redirected = dup2(p[1], 1) == 1 && close(p[1]) == 0;
+    long written = write(1, "to stdout", 9);
+    int restored = dup2(saved, 1) == 1 && close(saved) == 0;
+    check(redirected, "dup2 the write end onto stdout");
+    check(written == 9, "write to stdout (the pipe)");
+    check(restored, "dup2 stdout back");
+    char buf[16] = "";
+    check(read(p[0], buf, sizeof(buf)) == 9 && !memcmp(buf, "to stdout", 9), "the pipe got it");
+    check(read(p[0], buf, sizeof(buf)) == 0, "the dup2 closed the last write end: end of file");
+    close(p[0]);
+    check(dup2(1, 1) == 1, "dup2(1, 1) is 1");
+    check_err(dup2(99, 5), EBADF, "dup2 from fd 99");
+    check_err(dup2(1, 16), EBADF, "dup2 to fd 16");
+    check_err(dup(-1), EBADF, "dup fd -1");
+    int fd = open("/etc/motd", O_RDONLY), copy = dup(fd);
+    char a[4] = "", b[4] = "";
+    check(read(fd, a, 3) == 3 && read(copy, b, 3) == 3 && !memcmp(a, "Wel", 3) && !memcmp(b, "com", 3),
+          "a dup shares the offset");
+    close(fd);
+    close(copy);
 }
 
 int main(void)
@@ -217,6 +356,9 @@ int main(void)
     test_unlink();
     test_dirs();
     test_descriptors();
+    test_pipes();
+    test_pipe_fork();
+    test_dup();
     printf("fstest: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

@@ -19,7 +19,15 @@
 # init=/bin/churn (guest-os/user/churn.c: 200 fork+exit+wait and 200
 # fork+exec+wait, which only fit if reaped and exec'd-over address spaces,
 # kernel stacks and PV's 64 address-space slots are given back);
-# and the native
+# init=/bin/sigtest (guest-os/user/sigtest.c: memory mappings, signals,
+# the process and time calls) must pass and print the same in both;
+# the shell (guest-os/user/sh.c) runs the equivalence workload
+# (init=/bin/sh /etc/workload.sh: files, pipes, background jobs, kill,
+# ps, time), which must print the same in both builds apart from lines
+# tagged [time] or [varies], and takes typed commands at its prompt;
+# init=/bin/usertests (guest-os/user/usertests.c: every system call's
+# success and error paths) must pass and print the same in both;
+# init=/bin/balloontest checks the PV memory balloon; and the native
 # build boots once without an initrd, running the programs linked into the
 # kernel. Logs: build/test-logs/guest-os-*.log.
 # Prints "N passed, N failed".
@@ -39,9 +47,9 @@ check() {   # check NAME CONDITION-RESULT WHY
 }
 has() { tr -d '\r' < "$1" | grep -Eq -- "$2"; }
 # The user programs' lines, from init's start to its exit, without the
-# lines that report times.
+# lines that report times or other things that may differ ([varies]).
 user_output() {
-    tr -d '\r' < "$1" | sed -n '/^guest-os: starting init/,/^guest-os: process exited/p' | grep -v '\[time\]'
+    tr -d '\r' < "$1" | sed -n '/^guest-os: starting init/,/^guest-os: process exited/p' | grep -Ev '\[(time|varies)\]'
 }
 # The tickers' and the spinner's lines, in the order printed.
 ticks() { tr -d '\r' < "$1" | grep -E '^(A|B|spin): (tick|done)' | tr '\n' ' '; }
@@ -70,13 +78,15 @@ boot_native() {
     check "$name: powers off" $([ $status = 1 ]; echo $?) "QEMU exit status $status, expected 1 (log: $log)"
     has "$log" '^guest-os \(native build\) on x86 ring 0'; check "$name: banner" $? "no banner"
 }
-# boot_pv NAME LOG CMDLINE: dom0 on pvx with the initrd as its module.
+# boot_pv NAME LOG CMDLINE [PVX-RUN ARGS...]: dom0 on pvx with the initrd
+# as its module.
 boot_pv() {
-    tools/pvx-run build/guest-os/guest-os-pv.elf --timeout "$timeout_s" --cmdline "$3" \
-        --module "$initrd" < /dev/null > "$2" 2>&1
+    local name=$1 log=$2 cmdline=$3; shift 3
+    tools/pvx-run build/guest-os/guest-os-pv.elf --timeout "$timeout_s" --cmdline "$cmdline" \
+        --module "$initrd" "$@" < /dev/null > "$log" 2>&1
     local status=$?
-    check "$1: powers off" $([ $status = 0 ]; echo $?) "pvx-run exit status $status, expected 0 (log: $2)"
-    has "$2" '^guest-os \(pv build\) on pvx, ring 1, dom0'; check "$1: banner" $? "no banner"
+    check "$name: powers off" $([ $status = 0 ]; echo $?) "pvx-run exit status $status, expected 0 (log: $log)"
+    has "$log" '^guest-os \(pv build\) on pvx, ring 1, dom0'; check "$name: banner" $? "no banner"
 }
 # Equivalence (Popek and Goldberg): the same program prints the same lines.
 same_output() {   # same_output NAME NATIVE-LOG PV-LOG
@@ -151,6 +161,107 @@ pv_churn_log=build/test-logs/guest-os-pv-churn.log
 boot_pv "pv dom0 churn" "$pv_churn_log" "test init=/bin/churn"
 check_churn "pv dom0" "$pv_churn_log"
 same_output churn "$native_churn_log" "$pv_churn_log"
+
+# Memory mappings, signals, the process calls and the clocks
+# (guest-os/user/sigtest.c: mmap/munmap/mprotect with demand-zero pages and
+# SIGSEGV, kill and handlers, waitpid WNOHANG, getppid, uname, sysinfo,
+# procinfo, CLOCK_REALTIME and a fine CLOCK_MONOTONIC, EFAULT).
+check_sigtest() {   # check_sigtest NAME LOG
+    has "$2" '^sigtest: [0-9]+ passed, 0 failed'
+    check "$1: mappings, signals, time" $? "$(tr -d '\r' < "$2" | grep -E '^(FAIL|sigtest:|panic)' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: sigtest exits 0" $? "no clean exit"
+}
+native_sig_log=build/test-logs/guest-os-native-sigtest.log
+boot_native "native sigtest" "$native_sig_log" "test init=/bin/sigtest" -initrd "$initrd"
+check_sigtest "native" "$native_sig_log"
+pv_sig_log=build/test-logs/guest-os-pv-sigtest.log
+boot_pv "pv dom0 sigtest" "$pv_sig_log" "test init=/bin/sigtest"
+check_sigtest "pv dom0" "$pv_sig_log"
+same_output sigtest "$native_sig_log" "$pv_sig_log"
+
+# The equivalence workload (guest-os/initrd/etc/workload.sh, run by
+# /bin/sh): it must reach its end, exit 0 and print the same in both builds.
+check_workload() {   # check_workload NAME LOG
+    has "$2" '^workload: done$' && ! has "$2" '^(panic|guest-os: (page fault|general protection))'
+    check "$1: workload runs to the end" $? "$(tr -d '\r' < "$2" | grep -E '^(workload|panic|guest-os: (page|general))' | tail -3 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: workload exits 0" $? "no clean exit"
+}
+native_wl_log=build/test-logs/guest-os-native-workload.log
+boot_native "native workload" "$native_wl_log" "test init=/bin/sh /etc/workload.sh" -initrd "$initrd"
+check_workload "native" "$native_wl_log"
+pv_wl_log=build/test-logs/guest-os-pv-workload.log
+boot_pv "pv dom0 workload" "$pv_wl_log" "test init=/bin/sh /etc/workload.sh"
+check_workload "pv dom0" "$pv_wl_log"
+same_output workload "$native_wl_log" "$pv_wl_log"
+
+# The shell at its prompt: each command is typed once its prompt appears
+# (sh_input: a background job is reported done at a later prompt; an
+# unknown command gives status 127; a nested sh's exit 4 is its status;
+# Ctrl-D ends the shell, and the system, cleanly).
+sh_input='echo hello from the shell\nls /etc | grep motd\nno-such-program\necho status $?\nsleep 0.2 &\nsleep 0.6\necho after the job\nsh\nexit 4\necho nested shell: $?\n\004\n'
+type_after_prompt() {   # type_after_prompt LOG: sh_input's lines, each once LOG shows one more prompt
+    local n=0 line deadline=$((SECONDS + timeout_s))
+    while IFS= read -r line; do
+        n=$((n + 1))
+        until [ "$(tr -d '\r' < "$1" 2>/dev/null | grep -c '^\$ ')" -ge $n ]; do
+            [ $SECONDS -lt $deadline ] || return; sleep 0.1
+        done
+        printf '%s\n' "$line"
+    done < <(printf '%b' "$sh_input")
+}
+check_interactive() {   # check_interactive NAME LOG STATUS WANT-STATUS
+    [ "$3" = "$4" ]; check "$1 shell: powers off" $? "exit status $3, expected $4 (log: $2)"
+    has "$2" '^(\$ )?hello from the shell' && has "$2" '^(\$ )?motd' &&
+        has "$2" 'sh: no-such-program: not found' && has "$2" '^(\$ )?status 127' &&
+        has "$2" '\[[0-9]+\] done' && has "$2" 'after the job' && has "$2" '^(\$ )?nested shell: 4' &&
+        has "$2" '^(\$ )?guest-os: process exited with status 0$'
+    check "$1 shell: runs typed commands" $? "$(user_output "$2" | tail -4 | tr '\n' ' ')"
+}
+native_sh_log=build/test-logs/guest-os-native-sh.log
+rm -f "$native_sh_log"      # type_after_prompt must not see an old prompt
+type_after_prompt "$native_sh_log" | timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 -accel tcg \
+    -m 128 -nographic -no-reboot -display none -serial stdio -monitor none \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel build/guest-os/guest-os-native.elf \
+    -append "test init=/bin/sh" -initrd "$initrd" > "$native_sh_log" 2>&1
+check_interactive native "$native_sh_log" "${PIPESTATUS[1]}" 1
+pv_sh_log=build/test-logs/guest-os-pv-sh.log
+rm -f "$pv_sh_log"
+type_after_prompt "$pv_sh_log" | tools/pvx-run build/guest-os/guest-os-pv.elf --timeout "$timeout_s" \
+    --cmdline "test init=/bin/sh" --module "$initrd" > "$pv_sh_log" 2>&1
+check_interactive "pv dom0" "$pv_sh_log" "${PIPESTATUS[1]}" 0
+
+# usertests (guest-os/user/usertests.c): every system call's success and
+# error paths, no failure, the same output in both builds.
+check_usertests() {   # check_usertests NAME LOG
+    has "$2" '^usertests: [0-9]+ passed, 0 failed'
+    check "$1: usertests" $? "$(tr -d '\r' < "$2" | grep -E '^(FAIL|usertests:|panic|guest-os: page)' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: usertests exits 0" $? "no clean exit"
+}
+native_ut_log=build/test-logs/guest-os-native-usertests.log
+boot_native "native usertests" "$native_ut_log" "test init=/bin/usertests" -initrd "$initrd"
+check_usertests "native" "$native_ut_log"
+pv_ut_log=build/test-logs/guest-os-pv-usertests.log
+boot_pv "pv dom0 usertests" "$pv_ut_log" "test init=/bin/usertests"
+check_usertests "pv dom0" "$pv_ut_log"
+same_output usertests "$native_ut_log" "$pv_ut_log"
+
+# The memory balloon (guest-os/arch/pv/balloon.c, guest-os/user/balloontest.c):
+# dom0 starts with 32 MiB and may grow to 48 MiB; it shrinks, grows past
+# its start size, stops at its floor and at maxmem, and keeps working. The
+# native build has no balloon (ENOSYS).
+check_balloon() {   # check_balloon NAME LOG
+    has "$2" '^balloontest: [0-9]+ passed, 0 failed'
+    check "$1: balloon" $? "$(tr -d '\r' < "$2" | grep -E '^(balloontest: FAIL|panic)' | head -5 | tr '\n' ' ')"
+    has "$2" '^guest-os: process exited with status 0$'; check "$1: balloontest exits 0" $? "no clean exit"
+}
+native_bal_log=build/test-logs/guest-os-native-balloon.log
+boot_native "native balloon" "$native_bal_log" "test init=/bin/balloontest" -initrd "$initrd"
+check_balloon "native (ENOSYS)" "$native_bal_log"
+pv_bal_log=build/test-logs/guest-os-pv-balloon.log
+boot_pv "pv dom0 balloon" "$pv_bal_log" "test init=/bin/balloontest" --xen-cmdline "dom0_mem=32M,max:48M"
+check_balloon "pv dom0" "$pv_bal_log"
+has "$pv_bal_log" '^\(pvx\) d0 \(dom0\): 32768 KiB \(max 49152 KiB\)'
+check "pv dom0 balloon: pvx gives dom0 32 MiB, max 48 MiB" $? "no such domain line"
 
 # Without an initrd: the programs linked into the kernel (init runs hello).
 bare_log=build/test-logs/guest-os-native-no-initrd.log

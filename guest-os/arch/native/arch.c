@@ -3,9 +3,12 @@
  * Privileged instructions do the work: lgdt/ltr/lidt, the 16550 UART on
  * COM1, the 8259 PICs and the 8254 PIT for the tick, our own PAE page
  * tables written directly (one PDPT per address space, loaded into cr3),
- * cli/sti, hlt, and QEMU's isa-debug-exit port to power off.
+ * cli/sti, hlt, and QEMU's isa-debug-exit port to power off. Time is the
+ * TSC, calibrated against PIT channel 2 at boot; the wallclock is the CMOS
+ * clock read at boot (both as pvx's hypervisor/arch/x86/time.c does).
  */
 #include "../../kernel/kernel.h"
+#include "../../kernel/errno.h"
 #include "native.h"
 
 #define COM1 0x3f8
@@ -123,10 +126,155 @@ int arch_timer_ack(void)
     return 1;
 }
 
-/* Tick resolution (10 ms) for now; the TSC would give more. */
+/* ---- time: ns = ((tsc - tsc_at_boot) << shift) * mul >> 32 (Xen's
+ * scale), the scale from counting the TSC over 10 ms of PIT channel 2. If
+ * the TSC does not count, the tick count (10 ms resolution) stands in. ---- */
+#define NSEC_PER_SEC 1000000000ull
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PORT_B 0x61
+#define CALIBRATE_MS 10
+static uint64_t tsc_at_boot;
+static uint32_t tsc_mul;           /* 0: no TSC, use ticks */
+static int tsc_shift;
+static uint64_t wallclock_at_boot_ns;
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* TSC ticks per second: count them while PIT channel 2 (mode 0, OUT2 rises
+ * at the terminal count) runs CALIBRATE_MS; 0 if the PIT never gets there. */
+static uint64_t calibrate_tsc(void)
+{
+    const uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
+    uint8_t port_b = inb(PORT_B);
+    outb(PORT_B, (port_b & ~0x02) | 0x01);        /* gate on, speaker off */
+    outb(PIT_CMD, 0xb0);                          /* channel 2, lo/hi byte, mode 0 */
+    outb(PIT_CH2, latch & 0xff);
+    outb(PIT_CH2, latch >> 8);
+    uint64_t start = rdtsc();
+    for (uint32_t spins = 0; !(inb(PORT_B) & 0x20); spins++)
+        if (spins > 100000000u)
+            return 0;
+    uint64_t end = rdtsc();
+    outb(PORT_B, port_b & ~0x03);                 /* gate off */
+    return (end - start) * PIT_HZ / latch;
+}
+
+/* Xen's set_time_scale: shift ticks_per_sec into (1e9, 2e9], then mul =
+ * 1e9 * 2^32 / that, so mul fits 32 bits and keeps full precision. */
+static void set_time_scale(uint64_t ticks_per_sec)
+{
+    int shift = 0;
+    while (ticks_per_sec > 2 * NSEC_PER_SEC) {
+        ticks_per_sec >>= 1;
+        shift--;
+    }
+    while (ticks_per_sec <= NSEC_PER_SEC) {
+        ticks_per_sec <<= 1;
+        shift++;
+    }
+    tsc_shift = shift;
+    tsc_mul = (uint32_t)((NSEC_PER_SEC << 32) / ticks_per_sec);
+}
+
+/* Monotonic: the TSC only counts up on our one CPU. */
 uint64_t arch_time_ns(void)
 {
-    return ticks * TICK_NS;
+    if (!tsc_mul)
+        return ticks * TICK_NS;
+    uint64_t delta = rdtsc() - tsc_at_boot;
+    delta = tsc_shift < 0 ? delta >> -tsc_shift : delta << tsc_shift;
+    return (delta >> 32) * tsc_mul + (((uint64_t)(uint32_t)delta * tsc_mul) >> 32);
+}
+
+/* ---- the CMOS clock (UTC, QEMU's default): read until two reads agree,
+ * so an update between registers cannot tear it; BCD and 12-hour mode
+ * decoded. ---- */
+#define CMOS_ADDR 0x70
+#define CMOS_DATA 0x71
+struct rtc_time { unsigned int sec, min, hour, day, mon, year, century; };
+
+static uint8_t cmos_read(uint8_t reg)
+{
+    outb(CMOS_ADDR, reg);
+    return inb(CMOS_DATA);
+}
+
+/* One read of the date registers once no update is in progress. */
+static void cmos_read_raw(struct rtc_time *t)
+{
+    for (uint32_t i = 0; i < 10000000u && (cmos_read(0x0a) & 0x80); i++)
+        ;                                          /* UIP: an update is under way */
+    *t = (struct rtc_time){
+        .sec = cmos_read(0x00), .min = cmos_read(0x02), .hour = cmos_read(0x04),
+        .day = cmos_read(0x07), .mon = cmos_read(0x08), .year = cmos_read(0x09),
+        .century = cmos_read(0x32),
+    };
+}
+
+static unsigned int bcd(unsigned int v) { return (v & 0x0f) + (v >> 4) * 10; }
+
+/* Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned int m, unsigned int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned int yoe = (unsigned int)(y - era * 400);
+    unsigned int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* The CMOS clock in seconds since the epoch, or 0 if it makes no sense. */
+static uint64_t cmos_time(void)
+{
+    struct rtc_time t, again;
+    cmos_read_raw(&t);
+    for (int tries = 0; tries < 5; tries++) {
+        cmos_read_raw(&again);
+        if (!memcmp(&t, &again, sizeof(t)))
+            break;
+        t = again;
+    }
+    uint8_t status_b = cmos_read(0x0b);
+    int pm = t.hour & 0x80;
+    t.hour &= 0x7f;
+    if (!(status_b & 0x04)) {                      /* BCD, not binary */
+        t.sec = bcd(t.sec); t.min = bcd(t.min); t.hour = bcd(t.hour);
+        t.day = bcd(t.day); t.mon = bcd(t.mon); t.year = bcd(t.year);
+        t.century = bcd(t.century);
+    }
+    if (!(status_b & 0x02))                        /* 12-hour clock: 12 am is 0 */
+        t.hour = t.hour % 12 + (pm ? 12 : 0);
+    unsigned int year = (t.century >= 19 && t.century <= 30) ? t.century * 100 + t.year
+                        : t.year + (t.year < 70 ? 2000 : 1900);
+    if (t.sec > 59 || t.min > 59 || t.hour > 23 || t.day < 1 || t.day > 31 ||
+        t.mon < 1 || t.mon > 12 || t.year > 99)
+        return 0;
+    return (uint64_t)(days_from_civil(year, t.mon, t.day) * 86400 +
+                      t.hour * 3600 + t.min * 60 + t.sec);
+}
+
+/* Calibrate the TSC, then take the wallclock at boot (time 0). */
+static void time_init(void)
+{
+    uint64_t tsc_hz = calibrate_tsc();
+    if (tsc_hz) {
+        set_time_scale(tsc_hz);
+        tsc_at_boot = rdtsc();
+    }
+    uint64_t now = arch_time_ns(), rtc_ns = cmos_time() * NSEC_PER_SEC;
+    wallclock_at_boot_ns = rtc_ns > now ? rtc_ns - now : 0;
+}
+
+uint64_t arch_wallclock_ns(void)
+{
+    return wallclock_at_boot_ns + arch_time_ns();
 }
 
 /* ---- paging: PAE, the low 1 GiB identity-mapped with 2 MiB pages (kernel
@@ -159,28 +307,91 @@ struct aspace *arch_aspace_create(void)
     return (struct aspace *)pdpt;
 }
 
-int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
+static uint64_t *user_l2_of(struct aspace *as)
+{
+    return (uint64_t *)(uint32_t)(((uint64_t *)as)[1] & PTE_ADDR);
+}
+
+/* The L1 entries of each protection: NONE leaves out PTE_U (ring 3 faults,
+ * the kernel still reaches the page), COW is read-only with bit 9. */
+static uint64_t prot_flags(enum user_prot prot)
+{
+    switch (prot) {
+    case USER_PROT_NONE: return PTE_P;
+    case USER_PROT_READ: return PTE_P | PTE_U;
+    case USER_PROT_COW: return PTE_P | PTE_U | PTE_COW;
+    case USER_PROT_RW: break;
+    }
+    return PTE_P | PTE_RW | PTE_U;
+}
+
+static void flush_page(struct aspace *as, uint32_t va)
+{
+    if (as == loaded)
+        __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+}
+
+int arch_map_user_page_prot(struct aspace *as, uint32_t va, void *kpage, enum user_prot prot)
 {
     if (va < USER_BASE || va >= USER_END)
         return -22;
-    uint64_t *user_l2 = (uint64_t *)(uint32_t)(((uint64_t *)as)[1] & ~0xfffull);
-    uint64_t *l2e = &user_l2[(va >> 21) & 511];
+    uint64_t *l2e = &user_l2_of(as)[(va >> 21) & 511];
     if (!(*l2e & PTE_P)) {
         void *l1 = page_alloc();
         if (!l1)
             return -12;
         *l2e = (uint32_t)l1 | PTE_P | PTE_RW | PTE_U;
     }
-    uint64_t *l1 = (uint64_t *)(uint32_t)(*l2e & ~0xfffull);
-    l1[(va >> 12) & 511] = (uint32_t)kpage | PTE_P | PTE_RW | PTE_U;   /* kernel va = physical */
-    if (as == loaded)
-        __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory");
+    uint64_t *l1 = (uint64_t *)(uint32_t)(*l2e & PTE_ADDR);
+    l1[(va >> 12) & 511] = (uint32_t)kpage | prot_flags(prot);   /* kernel va = physical */
+    flush_page(as, va);
     return 0;
 }
 
-static uint64_t *user_l2_of(struct aspace *as)
+int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
 {
-    return (uint64_t *)(uint32_t)(((uint64_t *)as)[1] & PTE_ADDR);
+    return arch_map_user_page_prot(as, va, kpage, USER_PROT_RW);
+}
+
+/* The L1 entry for va, or NULL if its L1 does not exist (*next: the first
+ * address past that L1's 2 MiB, to skip it). */
+static uint64_t *l1_entry(struct aspace *as, uint32_t va, uint32_t *next)
+{
+    uint64_t l2e = user_l2_of(as)[(va >> 21) & 511];
+    *next = (va | 0x1fffff) + 1;
+    if (!(l2e & PTE_P))
+        return NULL;
+    *next = va + PAGE_SIZE;
+    return &((uint64_t *)(uint32_t)(l2e & PTE_ADDR))[(va >> 12) & 511];
+}
+
+void arch_unmap_user_range(struct aspace *as, uint32_t start, uint32_t end)
+{
+    uint32_t next;
+    for (uint32_t va = start; va < end && va >= start; va = next) {
+        uint64_t *e = l1_entry(as, va, &next);
+        if (!e || !(*e & PTE_P))
+            continue;
+        void *page = (void *)(uint32_t)(*e & PTE_ADDR);
+        *e = 0;
+        flush_page(as, va);
+        page_unref(page);
+    }
+}
+
+int arch_protect_user_range(struct aspace *as, uint32_t start, uint32_t end, enum user_prot prot)
+{
+    uint32_t next;
+    for (uint32_t va = start; va < end && va >= start; va = next) {
+        uint64_t *e = l1_entry(as, va, &next);
+        if (!e || !(*e & PTE_P))
+            continue;
+        void *page = (void *)(uint32_t)(*e & PTE_ADDR);
+        enum user_prot p = prot == USER_PROT_RW && page_refcount(page) > 1 ? USER_PROT_COW : prot;
+        *e = (uint32_t)page | prot_flags(p);
+        flush_page(as, va);
+    }
+    return 0;
 }
 
 /* fork: the child's L2 and L1s written directly; the parent's writable
@@ -234,14 +445,15 @@ void arch_aspace_destroy(struct aspace *as)
     page_free(as);
 }
 
-void *arch_user_page(struct aspace *as, uint32_t va, int *cow)
+void *arch_user_page(struct aspace *as, uint32_t va, enum user_prot *prot)
 {
-    uint64_t l2e = user_l2_of(as)[(va >> 21) & 511];
-    if (!(l2e & PTE_P))
+    uint32_t next;
+    uint64_t *l1e = l1_entry(as, va, &next), e = l1e ? *l1e : 0;
+    if (!(e & PTE_P))
         return NULL;
-    uint64_t e = ((uint64_t *)(uint32_t)(l2e & PTE_ADDR))[(va >> 12) & 511];
-    *cow = (e & PTE_COW) && !(e & PTE_RW);
-    return e & PTE_P ? (void *)(uint32_t)(e & PTE_ADDR) : NULL;
+    *prot = !(e & PTE_U) ? USER_PROT_NONE : (e & PTE_RW) ? USER_PROT_RW
+          : (e & PTE_COW) ? USER_PROT_COW : USER_PROT_READ;
+    return (void *)(uint32_t)(e & PTE_ADDR);
 }
 
 void arch_switch_to(struct aspace *as, uintptr_t kstack_top)
@@ -284,6 +496,7 @@ void arch_init(struct mem_range *free)
 {
     serial_init();
     tables_init();
+    time_init();
     timer_init();
     const struct multiboot_info *mbi = (const void *)multiboot_info;
     if (mbi && (mbi->flags & 1))
@@ -322,3 +535,12 @@ void arch_initrd(const void **start, size_t *len)
 const char *arch_name(void) { return "native"; }
 const char *arch_platform(void) { return "x86 ring 0 (Multiboot)"; }
 const char *arch_cmdline(void) { return cmdline; }
+
+/* arch_balloon: see kernel/arch.h. Bare hardware has no one to give
+ * memory to. */
+int arch_balloon(uint32_t target_pages, struct balloon_state *st)
+{
+    (void)target_pages;
+    (void)st;
+    return -ENOSYS;
+}

@@ -2,18 +2,16 @@
  * guest-os PV: the arch interface (kernel/arch.h) in ring 1 on pvx, through
  * Xen's x86_32 PV ABI (docs/abi.md). Where arch/native executes a privileged
  * instruction, this file makes a hypercall:
- *   console       COM1 port I/O        -> console_io (dom0)
  *   traps         lidt + TSS esp0      -> set_trap_table + stack_switch
  *   page tables   direct PTE writes    -> mmu_update / update_va_mapping, on
  *                                         table pages mapped read-only; a new
  *                                         L3 pinned with mmuext_op
  *   switch        mov cr3, TSS esp0    -> NEW_BASEPTR + stack_switch, one
  *                                         multicall
- *   power off     isa-debug-exit port  -> SCHEDOP_shutdown
- * (time.c: the tick, time, interrupts and idle through events.)
- * Memory: pvx maps the kernel image, then start_info, the p2m list, the
- * bootstrap page tables and stack, from virtual address 0 (pfn = va / 4096);
- * the pages after the boot stack up to the end of that mapping are free.
+ * (time.c: the tick, time, interrupts and idle through events; console.c:
+ * console_io for dom0, the PV console ring for a domU; memory.c: mapping
+ * the memory pvx's bootstrap tables leave out, so that pfn = va / 4096
+ * holds for all of it; power.c: SCHEDOP_shutdown, dom0 after the domUs.)
  */
 #include "../../kernel/kernel.h"
 #include <public/sched.h>
@@ -31,27 +29,12 @@
 #define PTE_COW 0x200ull     /* an available bit: read-only until the copy */
 #define M2P ((const uint32_t *)0xF5800000)   /* XENMEM_machphys_mapping: mfn -> pfn */
 
-extern start_info_t *start_info;
-extern unsigned long boot_stack_top;
-static uint32_t *p2m;                       /* pfn -> mfn (start_info->mfn_list) */
 static char shared_info_page[4096] __attribute__((aligned(4096)));
 shared_info_t *shared_info;
 
 static uint32_t va_to_mfn(const void *va) { return p2m[(uintptr_t)va >> 12]; }
 /* The kernel address of the frame an entry points at (pfn = va / 4096). */
 static void *entry_va(uint64_t e) { return (void *)(M2P[(uint32_t)((e & PTE_ADDR) >> 12)] << 12); }
-
-/* ---- console: console_io (dom0's console) ---- */
-void arch_console_write(const char *s, size_t len)
-{
-    HYPERVISOR_console_io(CONSOLEIO_write, len, (char *)s);
-}
-
-int arch_console_read_byte(void)
-{
-    char c;
-    return HYPERVISOR_console_io(CONSOLEIO_read, 1, &c) == 1 ? (unsigned char)c : -1;
-}
 
 /* ---- traps: a virtual IDT; events masked on entry (flag 4), as native's
  * interrupt gates clear IF. The ring-1 stack for traps from ring 3 is set
@@ -263,18 +246,39 @@ void arch_aspace_destroy(struct aspace *as)
     as->used = 0;
 }
 
-void *arch_user_page(struct aspace *as, uint32_t va, int *cow)
+void *arch_user_page(struct aspace *as, uint32_t va, enum user_prot *prot)
 {
     uint64_t l2e = as->l2[(va >> 21) & 511];
     if (!(l2e & PTE_P))
         return NULL;
     uint64_t e = ((const uint64_t *)entry_va(l2e))[(va >> 12) & 511];
-    *cow = (e & PTE_COW) && !(e & PTE_RW);
-    return e & PTE_P ? entry_va(e) : NULL;
+    if (!(e & PTE_P))
+        return NULL;
+    *prot = !(e & PTE_U) ? USER_PROT_NONE : (e & PTE_RW) ? USER_PROT_RW
+          : (e & PTE_COW) ? USER_PROT_COW : USER_PROT_READ;
+    return entry_va(e);
+}
+
+/* The L1 entries of each protection: NONE leaves out PTE_U (ring 3 faults,
+ * ring 1 still reaches the page), COW is read-only with bit 9. */
+static uint64_t prot_flags(enum user_prot prot)
+{
+    switch (prot) {
+    case USER_PROT_NONE: return PTE_P | PTE_A;
+    case USER_PROT_READ: return PTE_P | PTE_U | PTE_A;
+    case USER_PROT_COW: return PTE_P | PTE_U | PTE_A | PTE_COW;
+    case USER_PROT_RW: break;
+    }
+    return PTE_USER;
+}
+
+int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
+{
+    return arch_map_user_page_prot(as, va, kpage, USER_PROT_RW);
 }
 
 /* One mmu_update: the L1 (if new) hooked into the L2, then the page. */
-int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
+int arch_map_user_page_prot(struct aspace *as, uint32_t va, void *kpage, enum user_prot prot)
 {
     if (va < USER_BASE || va >= USER_END)
         return -22;
@@ -282,7 +286,7 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
     mmu_update_t req[2];
     unsigned int n = 0;
     uint32_t l1_mfn;
-    uint64_t val = ((uint64_t)va_to_mfn(kpage) << 12) | PTE_USER;
+    uint64_t val = ((uint64_t)va_to_mfn(kpage) << 12) | prot_flags(prot);
     if (as->l2[slot] & PTE_P) {
         if (as == loaded)        /* replacing a live entry: flush it too */
             return (int)set_pte(va, val);
@@ -297,6 +301,72 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
     req[n++] = (mmu_update_t){ .ptr = ((uint64_t)l1_mfn << 12) + ((va >> 12) & 511) * 8 + MMU_NORMAL_PT_UPDATE,
                                .val = val };
     return (int)HYPERVISOR_mmu_update(req, n, NULL, DOMID_SELF);
+}
+
+/* munmap and mprotect: the L1 entries of a range rewritten by machine
+ * address, RANGE_BATCH to one mmu_update, each batch in one multicall with
+ * a local TLB flush when the address space is loaded (native writes the
+ * entries and uses invlpg). An unmapped page is unref'd only once its
+ * entry is gone. */
+#define RANGE_BATCH 64
+static mmu_update_t range_reqs[RANGE_BATCH];
+static void *range_pages[RANGE_BATCH];
+
+static int range_flush(struct aspace *as, unsigned int n)
+{
+    static struct mmuext_op flush = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+    multicall_entry_t calls[2] = {
+        { .op = __HYPERVISOR_mmu_update, .args = { (uint32_t)range_reqs, n, 0, DOMID_SELF } },
+        { .op = __HYPERVISOR_mmuext_op, .args = { (uint32_t)&flush, 1, 0, DOMID_SELF } },
+    };
+    return n ? run_batch(calls, as == loaded ? 2 : 1) : 0;
+}
+
+/* Rewrite the present entries of [start, end): unmap (`unmap`, the pages
+ * unref'd after each batch) or give them protection `prot`. */
+static int range_update(struct aspace *as, uint32_t start, uint32_t end, int unmap, enum user_prot prot)
+{
+    unsigned int n = 0;
+    uint32_t next;
+    for (uint32_t va = start; va < end && va >= start; va = next) {
+        uint64_t l2e = as->l2[(va >> 21) & 511];
+        next = (va | 0x1fffff) + 1;
+        if (!(l2e & PTE_P))
+            continue;
+        next = va + PAGE_SIZE;
+        unsigned int index = (va >> 12) & 511;
+        uint64_t e = ((const uint64_t *)entry_va(l2e))[index];
+        if (!(e & PTE_P))
+            continue;
+        void *page = entry_va(e);
+        enum user_prot p = prot == USER_PROT_RW && page_refcount(page) > 1 ? USER_PROT_COW : prot;
+        range_pages[n] = page;
+        range_reqs[n++] = (mmu_update_t){ .ptr = (l2e & PTE_ADDR) + index * 8 + MMU_NORMAL_PT_UPDATE,
+                                          .val = unmap ? 0 : (e & PTE_ADDR) | prot_flags(p) };
+        if (n == RANGE_BATCH) {
+            if (range_flush(as, n))
+                return -22;
+            for (unsigned int i = 0; unmap && i < n; i++)
+                page_unref(range_pages[i]);
+            n = 0;
+        }
+    }
+    if (range_flush(as, n))
+        return -22;
+    for (unsigned int i = 0; unmap && i < n; i++)
+        page_unref(range_pages[i]);
+    return 0;
+}
+
+void arch_unmap_user_range(struct aspace *as, uint32_t start, uint32_t end)
+{
+    if (range_update(as, start, end, 1, USER_PROT_NONE))
+        panic("address space %x: cannot unmap %x-%x", as->l3_mfn, start, end);
+}
+
+int arch_protect_user_range(struct aspace *as, uint32_t start, uint32_t end, enum user_prot prot)
+{
+    return range_update(as, start, end, 0, prot);
 }
 
 /* stack_switch and, when the address space changes, NEW_BASEPTR: one
@@ -323,18 +393,12 @@ uint32_t arch_fault_addr(void)
     return shared_info ? shared_info->vcpu_info[0].arch.cr2 : 0;
 }
 
-/* ---- power ---- */
-void arch_shutdown(int status)
-{
-    struct sched_shutdown s = { .reason = status ? SHUTDOWN_crash : SHUTDOWN_poweroff };
-    for (;;)
-        HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
-}
-
-/* ---- start of day ---- */
+/* ---- start of day: check the M2P, map shared_info, install the traps and
+ * the event callback, then map the rest of memory (memory.c). ---- */
 void arch_init(struct mem_range *free)
 {
-    p2m = (uint32_t *)start_info->mfn_list;
+    p2m = (uint32_t *)start_info->mfn_list;        /* memory_init moves it */
+    p2m_pages = start_info->nr_pages;
     for (uint32_t pfn = 0; pfn < 4; pfn++)        /* the M2P this file reads */
         if (M2P[p2m[pfn]] != pfn)
             panic("M2P[%x] is %x, not pfn %x", p2m[pfn], M2P[p2m[pfn]], pfn);
@@ -344,14 +408,7 @@ void arch_init(struct mem_range *free)
         panic("cannot map shared_info");
     traps_init();
     events_init();
-    /* Free: after the boot stack to the end of the bootstrap mapping, which
-     * pvx extends to a 4 MiB boundary with at least 512 KiB spare. */
-    uintptr_t start = PAGE_ROUND_UP(boot_stack_top);
-    uintptr_t end = (start + 512 * 1024 + (4u << 20) - 1) & ~((4u << 20) - 1);
-    if (end > (uintptr_t)start_info->nr_pages * PAGE_SIZE)
-        end = (uintptr_t)start_info->nr_pages * PAGE_SIZE;
-    free->start = start;
-    free->end = end;
+    memory_init(free);     /* free: after the boot stack to the end of memory */
 }
 
 const char *arch_name(void) { return "pv"; }
@@ -361,8 +418,9 @@ const char *arch_platform(void)
 }
 const char *arch_cmdline(void) { return (const char *)start_info->cmd_line; }
 
-/* dom0's ramdisk module: pvx loads it after the kernel image, inside the
- * bootstrap mapping (mod_start is a virtual address). */
+/* The ramdisk module (dom0's, or a boot-time domU's "ramdisk" module): pvx
+ * loads it after the kernel image, inside the bootstrap mapping (mod_start
+ * is a virtual address). */
 void arch_initrd(const void **start, size_t *len)
 {
     *start = (const void *)start_info->mod_start;

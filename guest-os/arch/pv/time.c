@@ -13,7 +13,9 @@
  *   hlt         wait for the PIT         -> set_timer_op one tick ahead
  *                                           (the periodic timer stops while
  *                                           blocked), then SCHEDOP_block
- *   time        PIT tick count           -> vcpu_time_info and the TSC
+ *   time        TSC calibrated by PIT    -> vcpu_time_info and the TSC
+ *   wallclock   CMOS clock at boot       -> shared_info wc_* (the wallclock
+ *                                           at system time 0)
  */
 #include "../../kernel/kernel.h"
 #include <public/callback.h>
@@ -88,6 +90,24 @@ uint64_t arch_time_ns(void)
         __asm__ volatile("" ::: "memory");
     } while ((version & 1) || version != t->version);
     return ns;
+}
+
+/* wc_sec (its high word in arch.wc_sec_hi) and wc_nsec are the wallclock
+ * at system time 0, read under the wc_version seqlock (docs/abi.md,
+ * "Time"); system time is added outside it. */
+uint64_t arch_wallclock_ns(void)
+{
+    volatile shared_info_t *si = shared_info;
+    uint32_t version;
+    uint64_t sec, nsec;
+    do {
+        version = si->wc_version;
+        __asm__ volatile("" ::: "memory");
+        sec = ((uint64_t)si->arch.wc_sec_hi << 32) | si->wc_sec;
+        nsec = si->wc_nsec;
+        __asm__ volatile("" ::: "memory");
+    } while ((version & 1) || version != si->wc_version);
+    return sec * 1000000000ull + nsec + arch_time_ns();
 }
 
 void arch_irq_disable(void)

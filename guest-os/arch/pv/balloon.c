@@ -1,0 +1,171 @@
+/*
+ * guest-os PV: the memory balloon (docs/memory.md). The domain's memory
+ * is the pfns 0 .. maxmem; a pfn is either backed by a machine frame
+ * (p2m[pfn] is its mfn, the kernel maps it at va = pfn * 4096) or in the
+ * balloon (p2m[pfn] = P2M_NO_FRAME, nothing mapped, the pfn's page
+ * reserved in the kernel allocator). Pfns above the domain's start size
+ * begin in the balloon.
+ *   inflate (shrink): take free pages from the allocator, unmap them (one
+ *     multicall of update_va_mapping), give their frames back with one
+ *     decrease_reservation, mark them in the balloon;
+ *   deflate (grow): populate_physmap for pfns in the balloon (pvx sets the
+ *     M2P and returns the mfns), set the p2m, map them (one multicall),
+ *     give the pages to the allocator.
+ * Both go in batches of BATCH pages. Inflation stops at the floor: the
+ * domain keeps FLOOR_MIN_PAGES at least, and RESERVE_PAGES free pages
+ * beyond what is in use, so the balloon cannot starve the kernel.
+ * Deflation stops at maxmem or when pvx has no more frames.
+ */
+#include "../../kernel/kernel.h"
+#include "../../kernel/errno.h"
+#include <public/memory.h>
+#include <pvx-guest/hypercall.h>
+#include "pv.h"
+
+#define BATCH 64
+#define FLOOR_MIN_PAGES 1024          /* 4 MiB */
+#define RESERVE_PAGES 256             /* 1 MiB kept free */
+#define PTE_KERNEL 0x063u             /* P RW A D */
+#define MAX_PFNS (1u << 18)           /* the 1 GiB kernel window */
+
+static uint32_t in_balloon[MAX_PFNS / 32];   /* bit set: the pfn has no frame */
+static uint32_t max_pfn, backed, target;
+static multicall_entry_t calls[BATCH];
+static xen_pfn_t list[BATCH];
+static void *pages[BATCH];
+
+static void set_ballooned(uint32_t pfn, int on)
+{
+    if (on)
+        in_balloon[pfn / 32] |= 1u << (pfn % 32);
+    else
+        in_balloon[pfn / 32] &= ~(1u << (pfn % 32));
+}
+
+/* balloon_init: see pv.h. */
+void balloon_init(uint32_t nr_pages, uint32_t max)
+{
+    max_pfn = max;
+    backed = target = nr_pages;
+    for (uint32_t pfn = nr_pages; pfn < max_pfn; pfn++)
+        set_ballooned(pfn, 1);
+}
+
+/* One multicall mapping each page i (va pages[i]) to mfns[i], or
+ * unmapping it (mfns NULL); the last call flushes the TLB. */
+static long remap(void *const *va, const xen_pfn_t *mfns, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++)
+        calls[i] = (multicall_entry_t){ .op = __HYPERVISOR_update_va_mapping,
+            .args = { (uint32_t)va[i], mfns ? (mfns[i] << 12) | PTE_KERNEL : 0, 0,
+                      i == n - 1 ? UVMF_TLB_FLUSH : UVMF_NONE } };
+    long rc = HYPERVISOR_multicall(calls, n);
+    for (unsigned int i = 0; !rc && i < n; i++)
+        rc = calls[i].result;
+    return rc;
+}
+
+static long reservation(unsigned int cmd, unsigned int n)
+{
+    struct xen_memory_reservation r = { .nr_extents = n, .domid = DOMID_SELF };
+    set_xen_guest_handle(r.extent_start, list);
+    return HYPERVISOR_memory_op(cmd, &r);
+}
+
+/* The lowest the balloon may take the domain now: the pages in use plus
+ * the reserve, and never below FLOOR_MIN_PAGES. */
+static uint32_t floor_pages(void)
+{
+    uint32_t free = page_free_count();
+    uint32_t in_use = backed > free ? backed - free : 0;
+    uint32_t f = in_use + RESERVE_PAGES;
+    return f > FLOOR_MIN_PAGES ? f : FLOOR_MIN_PAGES;
+}
+
+/* Give up to n free pages back; how many went. */
+static unsigned int inflate(unsigned int n)
+{
+    unsigned int got = 0;
+    while (got < n && (pages[got] = page_alloc()) != NULL)
+        got++;
+    if (!got)
+        return 0;
+    for (unsigned int i = 0; i < got; i++)
+        list[i] = p2m[(uintptr_t)pages[i] / PAGE_SIZE];
+    if (remap(pages, NULL, got))
+        panic("balloon: cannot unmap pages to give back");
+    long done = reservation(XENMEM_decrease_reservation, got);
+    if (done < 0)
+        done = 0;
+    for (unsigned int i = 0; i < got; i++) {
+        uint32_t pfn = (uint32_t)((uintptr_t)pages[i] / PAGE_SIZE);
+        if (i < (unsigned int)done) {
+            p2m[pfn] = P2M_NO_FRAME;
+            set_ballooned(pfn, 1);
+            page_balloon_out(pages[i]);
+        }
+    }
+    if ((unsigned int)done < got) {        /* refused: keep those pages */
+        if (remap(pages + done, list + done, got - (unsigned int)done))
+            panic("balloon: cannot map back pages pvx refused");
+        for (unsigned int i = (unsigned int)done; i < got; i++)
+            page_free(pages[i]);
+        kprintf("guest-os: balloon: pvx took %ld of %u frames\n", done, got);
+    }
+    backed -= (uint32_t)done;
+    return (unsigned int)done;
+}
+
+/* Bring up to n pfns out of the balloon; how many came. */
+static unsigned int deflate(unsigned int n)
+{
+    unsigned int want = 0;
+    for (uint32_t w = 0; w < (max_pfn + 31) / 32 && want < n; w++)
+        for (uint32_t bits = in_balloon[w]; bits && want < n; bits &= bits - 1)
+            list[want++] = w * 32 + (uint32_t)__builtin_ctz(bits);
+    if (!want)
+        return 0;
+    uint32_t pfns[BATCH];
+    for (unsigned int i = 0; i < want; i++) {
+        pfns[i] = list[i];
+        pages[i] = (void *)((uintptr_t)pfns[i] * PAGE_SIZE);
+    }
+    long done = reservation(XENMEM_populate_physmap, want);   /* list: pfns in, mfns out */
+    if (done <= 0)
+        return 0;
+    for (unsigned int i = 0; i < (unsigned int)done; i++)
+        p2m[pfns[i]] = list[i];
+    if (remap(pages, list, (unsigned int)done))
+        panic("balloon: cannot map the frames pvx gave");
+    for (unsigned int i = 0; i < (unsigned int)done; i++) {
+        set_ballooned(pfns[i], 0);
+        page_balloon_in(pages[i]);
+    }
+    backed += (uint32_t)done;
+    return (unsigned int)done;
+}
+
+/* arch_balloon: see kernel/arch.h. */
+int arch_balloon(uint32_t target_pages, struct balloon_state *st)
+{
+    if (target_pages)
+        target = target_pages > max_pfn ? max_pfn : target_pages;
+    for (;;) {
+        uint32_t fl = floor_pages();
+        uint32_t goal = target > fl ? target : fl;
+        unsigned int moved;
+        if (backed > goal)
+            moved = inflate(backed - goal < BATCH ? backed - goal : BATCH);
+        else if (backed < target)
+            moved = deflate(target - backed < BATCH ? target - backed : BATCH);
+        else
+            break;
+        if (!moved)
+            break;
+    }
+    domid_t self = DOMID_SELF;
+    long cur = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
+    *st = (struct balloon_state){ .current_pages = cur > 0 ? (uint32_t)cur - 1 : backed,  /* - shared_info */
+                                  .target_pages = target, .max_pages = max_pfn, .floor_pages = floor_pages() };
+    return 0;
+}
