@@ -1,5 +1,6 @@
 # make bench: hypercall and MMU costs, event-channel round trips, timer
-# lateness and scheduler fairness, under QEMU with -icount shift=0
+# lateness, scheduler fairness and guest-os's lmbench-style latencies
+# (native against PV), under QEMU with -icount shift=0
 # (instructions) and without (TCG host cycles / real time). tools/pvx-bench
 # runs the bench guests and prints the tables; docs/performance.md keeps the
 # latest. Bench guests live here, not under tests/guests/, because they are
@@ -22,6 +23,7 @@ $(B)/bench/%.elf: $$(call bench_objs,$$*) $(GUEST_LIB_OBJS) tests/guests/lib/gue
 	    $(shell $(HOSTCC) -m32 -print-libgcc-file-name) -o $@
 
 .PHONY: bench bench-build
-bench-build: hypervisor $(BENCH_ELFS)
+# guest-os: both kernels and the initrd with /bin/bench (guest-os/user/bench.c).
+bench-build: hypervisor $(BENCH_ELFS) guest-os
 bench: bench-build
 	@tools/pvx-bench
