@@ -15,6 +15,8 @@
 #include <pvx/arch.h>
 #include <pvx/domain.h>
 #include <pvx/domain_build.h>
+#include <pvx/grant_table.h>
+#include <public/grant_table.h>
 #include <pvx/elf_loader.h>
 #include <public/xen.h>
 
@@ -225,6 +227,14 @@ static int claim_ring_pages(struct builder *b, const struct domain_layout *l, ch
     }
     b->d->store_mfn = store;
     b->d->console_mfn = b->d->is_privileged ? INVALID_MFN : console;
+    /* As Xen's toolstack: a domU's reserved grant entries give dom0 (its
+     * console and store backends) its console ring and store page. */
+    if (!b->d->is_privileged &&
+        (grant_table_seed(b->d, GNTTAB_RESERVED_CONSOLE, 0, console) ||
+         grant_table_seed(b->d, GNTTAB_RESERVED_XENSTORE, 0, store))) {
+        snprintf(err, err_len, "no frame for the grant table");
+        return -ENOMEM;
+    }
     return 0;
 }
 

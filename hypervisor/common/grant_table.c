@@ -457,6 +457,23 @@ long do_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count)
     }
 }
 
+/* grant_table_seed: see grant_table.h. */
+int grant_table_seed(struct domain *d, uint32_t ref, domid_t to, mfn_t frame)
+{
+    struct grant_table *gt = table_of(d);
+    if (ref >= GRANT_ENTRIES_PER_FRAME)
+        return -EINVAL;
+    if (gt->nr_frames == 0) {
+        mfn_t mfn = alloc_grant_frame(d);
+        if (mfn == INVALID_MFN)
+            return -ENOMEM;
+        gt->frames[gt->nr_frames++] = mfn;
+    }
+    *shared_entry(gt, ref) = (grant_entry_v1_t){ .flags = GTF_permit_access, .domid = to,
+                                                 .frame = (uint32_t)frame };
+    return 0;
+}
+
 /* ---- domain death, and the checker's view ---- */
 
 /* grant_table_destroy: see grant_table.h. */

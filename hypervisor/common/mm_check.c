@@ -91,7 +91,8 @@ static int check_owners(const struct checker *c)
     for (unsigned int i = 0; i < c->nr_doms; i++) {
         unsigned long owned = 0;
         for (mfn_t mfn = 0; mfn < max_mfn; mfn++)
-            owned += mfn_to_page(mfn)->owner == c->doms[i]->domain_id;
+            owned += mfn_to_page(mfn)->owner == c->doms[i]->domain_id &&
+                     !(mfn_to_page(mfn)->flags & PGF_grant_frame);
         if (owned != c->doms[i]->tot_pages)
             return violation("d%u owns %lu frames but tot_pages is %lu",
                              (unsigned int)c->doms[i]->domain_id, owned,

@@ -197,6 +197,7 @@ mfn_t alloc_grant_frame(struct domain *d)
         return INVALID_MFN;
     BUG_ON(get_page_and_type(mfn, d, PGT_writable) != 0);
     mfn_to_page(mfn)->flags |= PGF_grant_frame;
+    d->tot_pages--;                 /* not the domain's memory (as in Xen) */
     return mfn;
 }
 

@@ -18,5 +18,6 @@
 #include <public/vcpu.h>
 #include <public/version.h>
 #include <public/io/console.h>
+#include <public/io/xs_wire.h>
 
 #include "abi_table.h"

@@ -26,6 +26,7 @@
 #include <xen/vcpu.h>
 #include <xen/version.h>
 #include <xen/io/console.h>
+#include <xen/io/xs_wire.h>
 #ifdef ABI_TOOLS_VIEW
 #include <xen/domctl.h>
 #endif

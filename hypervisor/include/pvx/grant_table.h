@@ -26,8 +26,8 @@
  *     (their PTEs cleared), before its frames are released.
  *  5. Grant-table frames are the granter's, flagged PGF_grant_frame, with
  *     a permanent writable type reference (the guest maps them writable;
- *     they can never become page tables); they are counted in tot_pages
- *     but not held against max_pages, as Xen does not count them.
+ *     they can never become page tables); like Xen, neither tot_pages nor
+ *     max_pages counts them.
  */
 #ifndef PVX_GRANT_TABLE_H
 #define PVX_GRANT_TABLE_H
@@ -46,6 +46,12 @@ long do_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count);
 
 /* A fresh, empty table for a new domain (no frames until setup_table). */
 void grant_table_init(struct domain *d);
+/* The domain builder's seeding, as Xen's toolstack does it
+ * (xc_dom_gnttab_seed): entry ref of d's table grants `frame` to domain
+ * `to` (GNTTAB_RESERVED_CONSOLE, GNTTAB_RESERVED_XENSTORE for dom0's
+ * backends). Gives d its first grant frame if it has none. 0, -EINVAL (ref
+ * past the first frame) or -ENOMEM. */
+int grant_table_seed(struct domain *d, uint32_t ref, domid_t to, mfn_t frame);
 /* Invariant 4: d is dying; undo every grant mapping it holds or that
  * others hold of its grants. Call before its frames are released. */
 void grant_table_destroy(struct domain *d);

@@ -30,7 +30,8 @@
  *  6. A domain maps only frames it owns, and others' frames only through
  *     grant mappings (grant_table.h).
  *  7. Frames owned by all domains + free frames + hypervisor frames =
- *     total machine frames; each domain's tot_pages = frames it owns.
+ *     total machine frames; each domain's tot_pages = frames it owns, not
+ *     counting its grant-table frames (PGF_grant_frame).
  */
 #ifndef PVX_MM_H
 #define PVX_MM_H
@@ -131,9 +132,11 @@ bool frame_is_plain_allocation(mfn_t mfn, const struct domain *d);
  * The caller must flush the TLB (arch_flush_tlb_local) before the guest
  * runs again: an unmapped frame may still be in it. */
 void release_plain_frame(mfn_t mfn);
-/* Allocate one of d's grant-table frames: zeroed, owned by d (counted in
- * tot_pages, not held against max_pages), flagged PGF_grant_frame, with a
- * permanent PGT_writable type reference. INVALID_MFN if none is free. */
+/* Allocate one of d's grant-table frames: zeroed, owned by d but not
+ * counted in tot_pages nor held against max_pages (as Xen, where they are
+ * the hypervisor's pages shared with the guest), flagged PGF_grant_frame,
+ * with a permanent PGT_writable type reference. INVALID_MFN if none is
+ * free. Freed only with the domain (release_domain_frames). */
 mfn_t alloc_grant_frame(struct domain *d);
 /* Allocate d's shared_info frame: a domain frame flagged PGF_shared_info
  * holding a permanent PGT_writable type reference (so it can never become
