@@ -43,6 +43,11 @@
 #define SYS_spawn  500      /* spawn(name, argv): /bin/NAME, or a program linked into the kernel */
 #define SYS_procinfo 501    /* procinfo(index, struct gos_procinfo *): the next index, 0 at the end */
 #define SYS_balloon 502     /* balloon(target_kib or 0, struct gos_balloon *): the memory balloon */
+/* The hypervisor for user programs (include/xen_user.h; PV only). */
+#define SYS_xen_evtchn 503  /* xen_evtchn(op, struct gos_evtchn *) (dom0) */
+#define SYS_xen_gntmap 504  /* xen_gntmap(op, struct gos_gntmap *) (dom0) */
+#define SYS_xenbus 505      /* xenbus(op, buf, len) */
+#define SYS_xen_domains 506 /* xen_domains(domid, struct gos_dominfo *) (dom0) */
 
 #define SYSCALL_VECTOR 0x80
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "fs_abi.h"
 #include "guest_os.h"
+#include "xen_user.h"
 #include "proc_abi.h"
 #include "sys_nr.h"
 
@@ -187,6 +188,12 @@ int uname(struct utsname *buf) { return (int)result(syscall3(SYS_uname, (long)bu
 int sysinfo(struct gos_sysinfo *info) { return (int)result(syscall3(SYS_sysinfo, (long)info, 0, 0)); }
 int procinfo(int index, struct gos_procinfo *info) { return (int)result(syscall3(SYS_procinfo, index, (long)info, 0)); }
 int balloon(uint32_t target_kib, struct gos_balloon *info) { return (int)result(syscall3(SYS_balloon, (long)target_kib, (long)info, 0)); }
+
+/* The hypervisor for user programs (include/xen_user.h). */
+int xenbus(int op, void *buf, unsigned int len) { return (int)result(syscall3(SYS_xenbus, op, (long)buf, (long)len)); }
+int xen_evtchn(int op, struct gos_evtchn *arg) { return (int)result(syscall3(SYS_xen_evtchn, op, (long)arg, 0)); }
+int xen_gntmap(int op, struct gos_gntmap *arg) { return (int)result(syscall3(SYS_xen_gntmap, op, (long)arg, 0)); }
+int xen_domains(unsigned int domid, struct gos_dominfo *info) { return (int)result(syscall3(SYS_xen_domains, (long)domid, (long)info, 0)); }
 
 /* gettimeofday: CLOCK_REALTIME, the wallclock (the timezone is UTC). */
 int gettimeofday(struct timeval *tv, void *tz)
