@@ -7,6 +7,7 @@
 #include <public/xen.h>
 #include <public/callback.h>
 #include <public/domctl.h>
+#include <public/sysctl.h>
 #include <public/elfnote.h>
 #include <public/errno.h>
 #include <public/event_channel.h>

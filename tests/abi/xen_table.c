@@ -29,6 +29,7 @@
 #include <xen/io/xs_wire.h>
 #ifdef ABI_TOOLS_VIEW
 #include <xen/domctl.h>
+#include <xen/sysctl.h>
 #endif
 
 #include "abi_table.h"

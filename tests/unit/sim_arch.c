@@ -66,6 +66,8 @@ void arch_fill_hypervisor_l2(intpte_t *l2)
         l2[i] = sim_pte(sim_m2p_mfn, _PAGE_PRESENT | _PAGE_ACCESSED);
 }
 
+uint32_t cpu_khz = 2000000;          /* the sim's CPU: 2 GHz */
+
 /* A PC's map: 640 KiB of low RAM, a hole, then the sim's frames as RAM. */
 unsigned int arch_machine_memory_map(struct pvx_e820entry *map, unsigned int max)
 {

@@ -51,6 +51,9 @@ struct time_scale {
     int8_t shift;
 };
 
+/* The TSC frequency calibrated at boot (sysctl physinfo reports it). */
+uint32_t cpu_khz;
+
 static struct time_scale tsc_scale;
 static struct { uint64_t tsc; s_time_t stime; } stamp;
 static uint64_t wc_sec_at_0;         /* wallclock at system time 0 */
@@ -275,6 +278,7 @@ void handle_timer_interrupt(struct cpu_regs *regs)
 void time_init(void)
 {
     uint64_t tsc_hz = calibrate_tsc();
+    cpu_khz = (uint32_t)(tsc_hz / 1000);
     if (tsc_hz == 0)
         panic("time: the TSC does not count");
     tsc_scale = make_time_scale(tsc_hz);

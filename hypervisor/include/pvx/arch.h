@@ -36,6 +36,9 @@ int arch_set_ldt(struct vcpu *v, guest_va_t base, unsigned int nr_ents);
 struct pvx_e820entry;
 unsigned int arch_machine_memory_map(struct pvx_e820entry *map, unsigned int max);
 
+/* The CPU's (TSC's) frequency in kHz, calibrated at boot; 0 if unknown. */
+extern uint32_t cpu_khz;
+
 /* Write bytes to the hypervisor console (serial; stdout on the host). */
 void arch_console_write(const char *s, size_t len);
 

@@ -6,7 +6,8 @@
  *    -EPERM (getdomaininfo leaves its argument untouched); a domain that
  *    does not exist is -ESRCH (looked up first, as in Xen; getdomaininfo
  *    too: no domain at or above id 40); a wrong interface version is
- *    -EACCES before anything else. Then it tells dom0 over the port dom0
+ *    -EACCES before anything else; sysctl physinfo is -EPERM (-EACCES with
+ *    a wrong version). Then it tells dom0 over the port dom0
  *    offers it and powers off.
  *  - role=worker binds the port dom0 offers it and works: it spins on the
  *    CPU in rounds of 20 ms (by its clock) and sends dom0 an event after
@@ -16,6 +17,7 @@
  */
 #include "domains.h"
 #include <public/domctl.h>
+#include <public/sysctl.h>
 
 #define ROGUE 1
 #define WORKER 2
@@ -67,6 +69,15 @@ static void rogue(void)
         CHECK_EQ(domctl_v(&op, cmds[c], 40, 0), -XEN_EACCES);
     }
     CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, DOMID_SELF), -XEN_ESRCH);
+    /* sysctl too: -EPERM, after the version check. */
+    static struct xen_sysctl sy;
+    memset(&sy, 0x5a, sizeof(sy));
+    sy.cmd = XEN_SYSCTL_physinfo;
+    sy.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    CHECK_EQ(HYPERVISOR_sysctl(&sy), -XEN_EPERM);
+    CHECK_EQ(sy.u.pad[0], 0x5a);                        /* untouched */
+    sy.interface_version = 0;
+    CHECK_EQ(HYPERVISOR_sysctl(&sy), -XEN_EACCES);
     guest_printf("rogue: every domctl refused: -EPERM, -ESRCH for a missing domain, "
                  "-EACCES for a wrong version\n");
     long ctl = evtchn_bind_offered(0);
