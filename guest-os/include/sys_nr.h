@@ -48,6 +48,7 @@
 #define SYS_xen_gntmap 504  /* xen_gntmap(op, struct gos_gntmap *) (dom0) */
 #define SYS_xenbus 505      /* xenbus(op, buf, len) */
 #define SYS_xen_domains 506 /* xen_domains(domid, struct gos_dominfo *) (dom0) */
+#define SYS_xen_physinfo 507 /* xen_physinfo(struct gos_physinfo *) (dom0) */
 
 #define SYSCALL_VECTOR 0x80
 

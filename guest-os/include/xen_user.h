@@ -84,7 +84,17 @@ struct gos_dominfo {
     char name[32];           /* from pvx's domain line, if it can be had; else "dN" */
 };
 
+/* ---- SYS_xen_physinfo: xen_physinfo(struct gos_physinfo *) (dom0 only) ---- */
+/* The machine's memory (XEN_SYSCTL_physinfo): what the automatic balloon
+ * may hand out. 0, or -EPERM (not dom0), -ENOSYS (native). */
+struct gos_physinfo {
+    uint32_t total_pages;    /* machine frames */
+    uint32_t free_pages;     /* frames free in the hypervisor */
+    uint32_t cpu_khz;
+};
+
 #ifndef GUEST_OS_KERNEL
+int xen_physinfo(struct gos_physinfo *info);
 int xenbus(int op, void *buf, unsigned int len);
 int xen_evtchn(int op, struct gos_evtchn *arg);
 int xen_gntmap(int op, struct gos_gntmap *arg);

@@ -132,6 +132,10 @@ struct balloon_state {
  * 0, or -ENOSYS where there is no balloon (native). */
 int arch_balloon(uint32_t target_pages, struct balloon_state *st);
 
+/* The machine's memory as the hypervisor reports it (dom0's tools):
+ * 0, -EPERM (not dom0), -ENOSYS (native: no hypervisor). */
+int arch_xen_physinfo(uint32_t *total_pages, uint32_t *free_pages, uint32_t *cpu_khz);
+
 /* ---- the end ---- */
 /* Power off: status 0 = success, anything else = failure. */
 void arch_shutdown(int status) __attribute__((noreturn));

@@ -6,9 +6,11 @@
 #ifndef GUEST_OS_ERRNO_H
 #define GUEST_OS_ERRNO_H
 
+#define EPERM         1
 #define ENOENT        2
 #define ESRCH         3
 #define EINTR         4
+#define EIO           5
 #define E2BIG         7
 #define ENOEXEC       8
 #define EBADF         9

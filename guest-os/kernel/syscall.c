@@ -11,6 +11,7 @@
 #define GUEST_OS_KERNEL          /* guest_os.h: the structures, not the lib's calls */
 #include "guest_os.h"
 #include "sys_nr.h"
+#include "xen_user.h"
 #include "sys/utsname.h"
 
 #define NSEC_PER_SEC 1000000000ull
@@ -242,6 +243,17 @@ static long sys_balloon(uint32_t target_kib, uint32_t uinfo, uint32_t unused)
     return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+/* xen_physinfo(info): the machine's memory (dom0, PV). */
+static long sys_xen_physinfo(uint32_t uinfo, uint32_t unused1, uint32_t unused2)
+{
+    (void)unused1; (void)unused2;
+    struct gos_physinfo info;
+    int rc = arch_xen_physinfo(&info.total_pages, &info.free_pages, &info.cpu_khz);
+    if (rc)
+        return rc;
+    return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
 /* Each entry takes the first three arguments (fn) or all six (fn6). */
 struct syscall_entry {
     long (*fn)(uint32_t, uint32_t, uint32_t);
@@ -281,6 +293,7 @@ static const struct syscall_entry syscalls[] = {
     [SYS_sysinfo] = { sys_sysinfo },
     [SYS_procinfo] = { sys_procinfo },
     [SYS_balloon] = { sys_balloon },
+    [SYS_xen_physinfo] = { sys_xen_physinfo },
 };
 
 void syscall(struct trapframe *tf)

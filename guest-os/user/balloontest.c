@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "guest_os.h"
+#include "xen_user.h"
 
 static int passed, failed;
 
@@ -78,20 +79,27 @@ static int about(uint32_t a, uint32_t b, uint32_t want)
 int main(void)
 {
     struct gos_balloon b;
+    struct gos_physinfo pi;
+    int pi_rc = xen_physinfo(&pi);
     if (balloon(0, &b) < 0) {
         check(errno == ENOSYS, "no balloon on bare hardware: ENOSYS");
+        check(pi_rc == -1 && errno == ENOSYS, "no physinfo on bare hardware: ENOSYS");
         printf("balloontest: %d passed, %d failed\n", passed, failed);
         return failed != 0;
     }
     check(b.current_kib == 32 * 1024, "starts with 32 MiB");
     check(b.max_kib == 48 * 1024, "maxmem 48 MiB");
     check(b.target_kib == b.current_kib, "the target starts at the current size");
+    check(pi_rc == 0 && pi.free_pages > 0 && pi.free_pages < pi.total_pages && pi.cpu_khz > 0,
+          "physinfo: the machine's memory");
+    uint32_t host_free0 = pi.free_pages;
 
     printf("balloontest: starting\n");             /* stdio's buffer now, not while measuring */
     uint32_t free0 = free_kib();
     b = set(20 * 1024);
     check(b.current_kib == 20 * 1024, "shrinks to 20 MiB");
     check(about(free0, free_kib(), 12 * 1024), "12 MiB fewer free");
+    check(xen_physinfo(&pi) == 0 && pi.free_pages == host_free0 + 12 * 256, "pvx has the 12 MiB back");
     check(memory_works(4), "4 MiB still usable");
 
     b = set(48 * 1024);

@@ -544,3 +544,12 @@ int arch_balloon(uint32_t target_pages, struct balloon_state *st)
     (void)st;
     return -ENOSYS;
 }
+
+/* arch_xen_physinfo: see kernel/arch.h. */
+int arch_xen_physinfo(uint32_t *total_pages, uint32_t *free_pages, uint32_t *cpu_khz)
+{
+    (void)total_pages;
+    (void)free_pages;
+    (void)cpu_khz;
+    return -ENOSYS;
+}
