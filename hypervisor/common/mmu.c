@@ -245,23 +245,26 @@ static int unpin_table(struct domain *d, mfn_t mfn)
 }
 
 /* Switch v to a new L3: reference it, make the hardware use it, then
- * let go of the old one (which may devalidate it). */
+ * let go of the old one (which may devalidate it). A process switch names
+ * an L3 already in use (pinned): its references are taken inline. */
 static int new_baseptr(struct vcpu *v, mfn_t mfn)
 {
     struct domain *d = v->domain;
-    int rc = get_owned(d, mfn, "new_baseptr");
-    if (rc)
-        return rc;
-    rc = get_page_type(mfn, PGT_l3);
-    if (rc) {
-        put_page(mfn);
-        return rc;
+    if (!get_page_and_type_in_use(mfn, d->domain_id, PGT_l3)) {
+        int rc = get_owned(d, mfn, "new_baseptr");
+        if (rc)
+            return rc;
+        rc = get_page_type(mfn, PGT_l3);
+        if (rc) {
+            put_page(mfn);
+            return rc;
+        }
     }
     mfn_t old = v->guest_table;
     v->guest_table = mfn;
     arch_guest_table_changed(v);
     if (old != INVALID_MFN)
-        put_page_and_type(old);
+        put_page_and_type_inline(old);
     return 0;
 }
 
@@ -333,6 +336,8 @@ static int flush_cache(struct domain *d)
 int mmuext_op_one(struct vcpu *v, unsigned int cmd, uint32_t arg1, uint32_t arg2)
 {
     struct domain *d = v->domain;
+    if (cmd == MMUEXT_NEW_BASEPTR)      /* every process switch: ahead of the switch's tests */
+        return new_baseptr(v, arg1);
     switch (cmd) {
     case MMUEXT_PIN_L1_TABLE: return pin_table(d, arg1, PGT_l1);
     case MMUEXT_PIN_L2_TABLE: return pin_table(d, arg1, PGT_l2);
@@ -340,7 +345,6 @@ int mmuext_op_one(struct vcpu *v, unsigned int cmd, uint32_t arg1, uint32_t arg2
     case MMUEXT_PIN_L4_TABLE:
         return refuse(d, -EINVAL, "mmuext_op: PAE guests have no L4 to pin");
     case MMUEXT_UNPIN_TABLE: return unpin_table(d, arg1);
-    case MMUEXT_NEW_BASEPTR: return new_baseptr(v, arg1);
     case MMUEXT_NEW_USER_BASEPTR:
         return refuse(d, -EINVAL, "mmuext_op: new_user_baseptr is for 64-bit guests");
     case MMUEXT_TLB_FLUSH_LOCAL:
@@ -364,9 +368,12 @@ int mmuext_op_one(struct vcpu *v, unsigned int cmd, uint32_t arg1, uint32_t arg2
 
 /* ---- update_va_mapping ---- */
 
-/* guest_va_to_l1e_maddr: see mm.h. The tables are validated (they hang off
- * the referenced base table), but each frame number is still checked. */
-int guest_va_to_l1e_maddr(struct vcpu *v, guest_va_t va, paddr_t *pte_maddr)
+/* Walk v's tables for va to its L1 entry's machine address, as
+ * guest_va_to_l1e_maddr (mm.h) says. The tables are validated (they hang
+ * off the referenced base table), but each frame number is still checked.
+ * Inline in update_va_mapping (every page fault's). */
+static inline __attribute__((always_inline))
+int walk_to_l1e(struct vcpu *v, guest_va_t va, paddr_t *pte_maddr)
 {
     if (v->guest_table == INVALID_MFN)
         return -EINVAL;
@@ -380,6 +387,12 @@ int guest_va_to_l1e_maddr(struct vcpu *v, guest_va_t va, paddr_t *pte_maddr)
     return 0;
 }
 
+/* guest_va_to_l1e_maddr: see mm.h. */
+int guest_va_to_l1e_maddr(struct vcpu *v, guest_va_t va, paddr_t *pte_maddr)
+{
+    return walk_to_l1e(v, va, pte_maddr);
+}
+
 /* update_va_mapping: see mm.h. Flags are checked first so that a bad
  * request changes nothing. */
 int update_va_mapping(struct vcpu *v, guest_va_t va, intpte_t val, unsigned int flags)
@@ -391,7 +404,7 @@ int update_va_mapping(struct vcpu *v, guest_va_t va, intpte_t val, unsigned int 
     if (flush == UVMF_FLUSHTYPE_MASK)
         return refuse(d, -EINVAL, "update_va_mapping: bad flags 0x%x", flags);
     paddr_t maddr;
-    if (guest_va_to_l1e_maddr(v, va, &maddr))
+    if (walk_to_l1e(v, va, &maddr))
         return refuse(d, -EINVAL, "update_va_mapping: no L1 table covers va 0x%x", va);
     /* The L1 hangs off the validated base table, so it is a live L1 of
      * d (checked all the same) and needs no reference of its own (see the

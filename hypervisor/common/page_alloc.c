@@ -223,6 +223,15 @@ void release_domain_frames(struct domain *d)
     arch_flush_tlb_local();
 }
 
+/* domain_owned_frames: see mm.h. */
+unsigned long domain_owned_frames(const struct domain *d)
+{
+    unsigned long n = 0;
+    for (mfn_t mfn = 0; mfn < max_mfn; mfn++)
+        n += frame_table[mfn].owner == d->domain_id;
+    return n;
+}
+
 /* frame_alloc_list_ok: see mm.h. Bounded walk, so a cycle cannot hang it. */
 bool frame_alloc_list_ok(void)
 {

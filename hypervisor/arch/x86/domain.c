@@ -64,7 +64,7 @@ void arch_vcpu_destroy(struct vcpu *v)
  * guest's own entries decide) and reload CR3 if v is running. */
 void arch_guest_table_changed(struct vcpu *v)
 {
-    intpte_t *l4 = arch_mfn_to_virt(v->arch->l4_mfn);
+    intpte_t *l4 = maddr_to_virt(v->arch->l4_mfn << PAGE_SHIFT);
     l4[0] = v->guest_table == INVALID_MFN ? 0
         : (v->guest_table << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
     if (current == v)
@@ -114,9 +114,15 @@ void domain_kill(struct domain *d)
     for (domid_t other = 1; other < MAX_DOMAINS; other++)
         if (domain_by_id(other))
             return;
-    extern unsigned long free_without_domus;
-    printk("all domUs gone: %lu frames free, %lu before they were built\n",
-           frame_alloc_free_count(), free_without_domus);
+    /* The frames free when only dom0 existed, less what dom0 has taken
+     * since (grant frames, ballooning up) or plus what it gave back: so
+     * the two figures are equal exactly when every domU frame came back. */
+    extern unsigned long free_without_domus, dom0_frames_without_domus;
+    struct domain *d0 = domain_by_id(0);
+    long dom0_change = d0 ? (long)domain_owned_frames(d0) - (long)dom0_frames_without_domus : 0;
+    printk("all domUs gone: %lu frames free, %lu before they were built%s\n",
+           frame_alloc_free_count(), (unsigned long)((long)free_without_domus - dom0_change),
+           dom0_change ? " (less what dom0 took since)" : "");
 }
 
 /* arch_domain_stopped: a domU's end frees it and lets the others run;

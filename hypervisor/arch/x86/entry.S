@@ -6,14 +6,17 @@
  * pushes an error code (0 if the CPU gave none) and the vector; SAVE_ALL
  * pushes the general registers. restore_all_guest undoes it and irets.
  *
- * Two hot paths: the hypercall stub, where a 32-bit guest's `int $0x82`
+ * Three hot paths: the hypercall stub, where a 32-bit guest's `int $0x82`
  * lands, the registers ebx, ecx, edx, esi, edi, ebp become the C arguments
- * and the handler's result goes back in eax; and the system-call stub,
- * where ring 3's `int $0x80` is bounced to the guest kernel without a
- * cpu_regs frame or any C unless something is unusual.
+ * and the handler's result goes back in eax; the iret hypercall, which
+ * every return of the guest kernel to ring 3 or to an interrupted ring-1
+ * context makes and which is done in place; and the system-call stub,
+ * where ring 3's `int $0x80` is bounced to the guest kernel. The last two
+ * write no cpu_regs frame and run no C unless something is unusual.
  */
 #include <asm/hypercall_nr.h>
 #include <asm/traps.h>
+#include <public/xen.h>
 
 /* Offsets in struct cpu_regs (asm/regs.h). */
 #define REGS_RBP 8*8
@@ -33,7 +36,10 @@
 #define CPU_RFLAGS 16
 #define CPU_RSP 24
 #define CPU_SS 32
-#define EFLAGS_IF 0x200
+#define EFLAGS_IF 0x200                         /* as X86_EFLAGS_* in asm/regs.h */
+#define EFLAGS_IOPL 0x3000
+#define EFLAGS_NT 0x4000
+#define EFLAGS_VM 0x20000
 #define EFLAGS_CLEARED_ON_BOUNCE 0x74100        /* TF NT RF VM AC, as bounce_frame */
 
 .macro SAVE_ALL
@@ -86,6 +92,9 @@
  */
         .globl hypercall_entry
 hypercall_entry:
+        cmpl $__HYPERVISOR_iret, %eax
+        je iret_entry
+hypercall_full_entry:
         subq $17*8, %rsp
         movq $0, REGS_ERROR(%rsp)
         movq $0x82, REGS_VECTOR(%rsp)
@@ -126,6 +135,83 @@ hypercall_entry:
 hypercall_pending_work:
         movq %rax, REGS_RAX(%rsp)
         jmp do_pending_work
+
+/*
+ * The iret fast path: hypercall 23 from ring 1, made by jumping to
+ * hypercall page entry 23 (`push %eax; mov $23, %eax; int $0x82`) with
+ * Xen's frame on the guest stack: eax eip cs eflags, and esp ss when
+ * returning to an outer ring (make bench's int $0x80 round trip and
+ * hcbench's iret_ring1 line measure it). It
+ * does in place what do_iret (guest_traps.c) and the hypercall return do:
+ * eax, eip, cs from the frame (and esp, ss to ring 3; to ring 1 the stack
+ * pointer just above the frame, ss unchanged), the upcall mask =
+ * !eflags.IF, eflags less IOPL, VM and NT with IF set, and an iretq. Like
+ * int80_entry it works in r8-r14, which compatibility mode cannot see, so
+ * it saves no register and writes no cpu_regs frame; the guest's other
+ * registers are untouched.
+ *
+ * Anything unusual takes the full path (hypercall_full_entry: the frame,
+ * do_iret, the checks on the way out) before anything is changed, so it
+ * ends exactly as it always did: a frame that could reach past 4 GiB or
+ * that faults when read (do_iret crashes the domain for it), a return to
+ * ring 0 or 2, eflags.VM (crashes too), pending work, or a pending upcall
+ * that the new mask lets through (delivered on the way out). Every read
+ * is 32 bits wide at the offsets do_iret copies, so a frame faults here
+ * exactly where it faults there. A multicall never comes here: its iret
+ * is dispatched by do_multicall in C. A selector the CPU refuses faults
+ * the iretq into bad_iret, as on the full path, with the same registers.
+ */
+iret_entry:
+        movl CPU_RSP(%rsp), %r8d                /* the frame, zero-extended */
+        cmpl $(0xffffffff - 24 + 1), %r8d       /* all 24 bytes below 4 GiB */
+        ja hypercall_full_entry
+1:      movl 8(%r8), %r10d                      /* cs */
+2:      movl 12(%r8), %r11d                     /* eflags */
+3:      movl 4(%r8), %r14d                      /* eip */
+        testb $1, %r10b                         /* ring 1 or 3 */
+        jz hypercall_full_entry
+        testl $EFLAGS_VM, %r11d
+        jnz hypercall_full_entry
+        cmpb $0, work_pending(%rip)
+        jne hypercall_full_entry
+        movq current_vcpu_info(%rip), %r9
+        testl $EFLAGS_IF, %r11d
+        jz 4f
+        cmpb $0, (%r9)                          /* an upcall the new mask lets through? */
+        jne hypercall_full_entry
+4:      testb $2, %r10b
+        jz iret_to_ring1
+5:      movl 16(%r8), %r12d                     /* ring 3: esp */
+6:      movl 20(%r8), %r13d                     /* and ss */
+7:      movl (%r8), %eax                        /* the last read: a fault leaves eax 23 */
+        movzwl %r13w, %r13d
+        movq %r13, CPU_SS(%rsp)
+iret_load_frame:
+        /* Every check passed and the frame is read: no way back now. */
+        testl $EFLAGS_IF, %r11d
+        setz 1(%r9)                             /* upcall mask = !IF */
+        andl $~(EFLAGS_IOPL | EFLAGS_VM | EFLAGS_NT), %r11d
+        orl $(EFLAGS_IF | 2), %r11d
+        movq %r14, CPU_RIP(%rsp)
+        movzwl %r10w, %r10d
+        movq %r10, CPU_CS(%rsp)
+        movq %r11, CPU_RFLAGS(%rsp)
+        movq %r12, CPU_RSP(%rsp)
+9:      iretq
+iret_to_ring1:
+        leal 16(%r8), %r12d                     /* just above the frame; ss stays */
+8:      movl (%r8), %eax
+        jmp iret_load_frame
+        .pushsection .ex_table, "a"
+        .quad 1b, hypercall_full_entry
+        .quad 2b, hypercall_full_entry
+        .quad 3b, hypercall_full_entry
+        .quad 5b, hypercall_full_entry
+        .quad 6b, hypercall_full_entry
+        .quad 7b, hypercall_full_entry
+        .quad 8b, hypercall_full_entry
+        .quad 9b, bad_iret
+        .popsection
 
 /*
  * The system-call fast path: `int $0x80` from ring 3 of a 32-bit PV guest

@@ -165,11 +165,8 @@ unsigned long free_boot_module(const struct boot_module *m)
     return n;
 }
 
-/* arch_mfn_to_virt: see pvx/arch.h. */
-void *arch_mfn_to_virt(mfn_t mfn)
-{
-    return maddr_to_virt(mfn << PAGE_SHIFT);
-}
+/* arch_mfn_to_virt (pvx/arch.h) is inline over the direct map. */
+_Static_assert(ARCH_DIRECTMAP_BASE == DIRECTMAP_BASE, "pvx/arch.h's ARCH_DIRECTMAP_BASE");
 
 /* arch_flush_tlb_local: reloading CR3 drops all non-global entries. */
 void arch_flush_tlb_local(void)

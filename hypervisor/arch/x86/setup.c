@@ -24,6 +24,7 @@
  * end-of-run report compare against it). */
 unsigned long boot_free_frames;
 unsigned long free_without_domus;
+unsigned long dom0_frames_without_domus;     /* what dom0 owned then (domain.c) */
 
 /* Frames a module occupies that the allocator does not have. */
 static unsigned long module_frames(const struct boot_module *m)
@@ -170,6 +171,7 @@ static void build_boot_domains(void)
     /* What is free with dom0 alone: the reference for "every frame the
      * domUs had came back" (their modules are freed once they are built). */
     free_without_domus = frame_alloc_free_count();
+    dom0_frames_without_domus = domain_owned_frames(domain_by_id(0));
     for (unsigned int i = 1; i < n; i++)
         if (i != ramdisk[0])
             free_without_domus += module_frames(&boot_info.module[i]);

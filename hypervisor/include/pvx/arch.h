@@ -12,8 +12,19 @@
 
 struct vcpu;
 
-/* Hypervisor pointer to the 4 KiB contents of machine frame mfn. */
+/* Hypervisor pointer to the 4 KiB contents of machine frame mfn. The
+ * hypervisor maps every machine frame at ARCH_DIRECTMAP_BASE + its address
+ * (arch/x86/paging.c checks the constant), so there it is inline: every
+ * page-table walk and update uses it. */
+#ifdef PVX_HOST_BUILD
 void *arch_mfn_to_virt(mfn_t mfn);
+#else
+#define ARCH_DIRECTMAP_BASE 0xFFFF800000000000ull
+static inline void *arch_mfn_to_virt(mfn_t mfn)
+{
+    return (void *)(uintptr_t)(ARCH_DIRECTMAP_BASE + (mfn << PAGE_SHIFT));
+}
+#endif
 
 /* Flush the current CPU's guest TLB entries (all, or one guest va). */
 void arch_flush_tlb_local(void);

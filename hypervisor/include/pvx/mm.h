@@ -151,6 +151,9 @@ void release_domain_frames(struct domain *d);
 /* The last general reference on a domain frame went (put_page): return it
  * to the free list, owner's tot_pages--. Allocator use. */
 void free_domain_frame(mfn_t mfn);
+/* Every frame d owns, its grant frames included (a scan of the frame
+ * table: for reports, not hot paths). */
+unsigned long domain_owned_frames(const struct domain *d);
 /* The free list is well formed: exactly frame_alloc_free_count() entries,
  * all owned by DOMID_NONE. (mm_check_invariants.) */
 bool frame_alloc_list_ok(void);
@@ -181,6 +184,37 @@ void put_page_type(mfn_t mfn);
  * taken on failure). */
 int get_page_and_type(mfn_t mfn, struct domain *d, enum page_type t);
 void put_page_and_type(mfn_t mfn);
+/* The common case of get_page + get_page_type, inline for the process
+ * switch (NEW_BASEPTR to a table already in use as one): a frame d owns
+ * and uses, already typed t, neither count at its limit, not the
+ * hypervisor L2. Both counts go up by one and true is returned: exactly
+ * what the two calls would do. Otherwise false and nothing is taken; the
+ * caller makes the two calls, which refuse or validate as they always do. */
+static inline bool get_page_and_type_in_use(mfn_t mfn, domid_t owner, enum page_type t)
+{
+    if (!mfn_valid(mfn))
+        return false;
+    struct page_info *pg = mfn_to_page(mfn);
+    if (pg->owner != owner || pg->count == 0 || pg->count == UINT32_MAX ||
+        pg->type != t || pg->type_count == 0 || pg->type_count == UINT32_MAX ||
+        (pg->flags & PGF_xen_l2))
+        return false;
+    pg->count++;
+    pg->type_count++;
+    return true;
+}
+/* put_page_and_type when neither count reaches zero (nothing to
+ * devalidate or free), inline; otherwise the call. */
+static inline void put_page_and_type_inline(mfn_t mfn)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    if (pg->type_count > 1 && pg->count > 1) {
+        pg->type_count--;
+        pg->count--;
+    } else {
+        put_page_and_type(mfn);
+    }
+}
 
 /* The references one page-table entry holds (Xen's names). get_* checks
  * the entry against its level's rules for domain d (the table's owner)

@@ -264,6 +264,35 @@ static long new_baseptr_loop(const char *name, uint32_t even_l3, uint32_t odd_l3
     return rc;
 }
 
+/* A process switch as guest-os makes one (arch_switch_to): one multicall
+ * of stack_switch (to one of two ring-1 stacks) and mmuext_op NEW_BASEPTR,
+ * alternating between two L3s. */
+static void switch_multicall_loop(uint32_t even_l3, uint32_t odd_l3)
+{
+    static struct mmuext_op ops[2];
+    static multicall_entry_t calls[2][2];
+    const unsigned long stack_top[2] = { (unsigned long)alloc_page() + 4096,
+                                         (unsigned long)alloc_page() + 4096 };
+    const uint32_t l3[2] = { even_l3, odd_l3 };
+    const unsigned int n = 2000;      /* even: every run ends on even_l3 */
+    for (unsigned int k = 0; k < 2; k++) {
+        ops[k].cmd = MMUEXT_NEW_BASEPTR;
+        ops[k].arg1.mfn = l3[k];
+        calls[k][0] = (multicall_entry_t){ .op = __HYPERVISOR_stack_switch,
+                                           .args = { FLAT_RING1_SS, stack_top[k] } };
+        calls[k][1] = (multicall_entry_t){ .op = __HYPERVISOR_mmuext_op,
+                                           .args = { (unsigned long)&ops[k], 1, 0, DOMID_SELF } };
+    }
+    uint64_t best;
+    long rc = 0;
+    BENCH_LOOP(best, n, TRY(rc, HCALL4(__HYPERVISOR_multicall, calls[i & 1], 2, 0, 0));
+                        TRY(rc, calls[i & 1][0].result); TRY(rc, calls[i & 1][1].result));
+    if (rc)
+        report_error("switch_multicall", rc);
+    else
+        report("switch_multicall", best, n, 1);
+}
+
 static void bench_new_baseptr(void)
 {
     const uint32_t boot_l3 = va_to_mfn((void *)start_info->pt_base);
@@ -275,13 +304,36 @@ static void bench_new_baseptr(void)
         report_error("new_baseptr_other", rc);
         return;
     }
-    if (new_baseptr_loop("new_baseptr_other", copy_l3, boot_l3, n))
+    if (new_baseptr_loop("new_baseptr_other", copy_l3, boot_l3, n)) {
         CHECK_EQ(mmuext1(MMUEXT_NEW_BASEPTR, boot_l3, 0), 0);
+        return;
+    }
+    switch_multicall_loop(boot_l3, copy_l3);
+}
+
+/* ---- the iret hypercall ---- */
+
+/* Return to ring 1 through hypercall page entry 23 with Xen's frame
+ * [eax eip cs eflags], as a PV kernel ends every trap or event it
+ * handled in ring 1; IF = 0, so the upcall mask stays set. */
+static void bench_iret_ring1(void)
+{
+    const unsigned int n = 4000;
+    uint64_t best;
+    BENCH_LOOP(best, n, __asm__ volatile("pushl $0x002\n\t"
+                                         "pushl %0\n\t"
+                                         "pushl $1f\n\t"
+                                         "jmp hypercall_page + %c1\n"
+                                         "1:"
+                                         :: "i"(FLAT_RING1_CS), "i"(__HYPERVISOR_iret * 32)
+                                         : "memory"));
+    report("iret_ring1", best, n, 1);
 }
 
 void test_main(void)
 {
     bench_entry();
+    bench_iret_ring1();
     long rc = setup_scratch();
     if (rc) {
         report_error("mmu_setup", rc);
