@@ -3,7 +3,9 @@
  * in, dispatched through the same table as a direct call, and its result
  * copied out. An iret in the batch changes the whole register frame, so it
  * ends the batch: the calls after it are not run (their result stays as the
- * guest left it).
+ * guest left it). So does a SCHEDOP_block or SCHEDOP_poll that blocks: the
+ * vCPU blocks once the batch has unwound, and the multicall returns that
+ * call's result.
  */
 #include <pvx/errno.h>
 #include <pvx/domain.h>

@@ -29,7 +29,7 @@ static long sched_block(struct vcpu *v)
     vi->evtchn_upcall_mask = 0;
     if (vi->evtchn_upcall_pending)
         return 0;
-    vcpu_block_current(0);
+    return vcpu_block_current(0);
 }
 
 /* The poll timeout passed: wake the vCPU if it is still polling (an
@@ -73,7 +73,7 @@ static long sched_poll(struct vcpu *v, uint32_t arg)
         timer_set(&v->poll_timer, (s_time_t)p.timeout);
     else
         timer_stop(&v->poll_timer);
-    vcpu_block_current(0);
+    return vcpu_block_current(0);
 }
 
 /* SCHEDOP_remote_shutdown: dom0 stops another domain. */

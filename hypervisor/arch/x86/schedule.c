@@ -199,11 +199,19 @@ void schedule_forget_current(void)
 
 /* Block the running vCPU until an event or timer wakes it; the hypercall
  * result rc is what the guest sees when it runs again. */
-void vcpu_block_current(long rc)
+long vcpu_block_current(long rc)
 {
     struct vcpu *v = current;
-    guest_regs()->rax = (uint64_t)rc;
     v->runstate = RUNSTATE_blocked;
+    if (v->in_multicall) {
+        /* The batch must finish unwinding first (schedule() never
+         * returns): end it here, like an iret, and block on the way out
+         * to the guest (handle_pending_work). */
+        v->multicall_stop = true;
+        raise_schedule();
+        return rc;
+    }
+    guest_regs()->rax = (uint64_t)rc;
     schedule();
 }
 

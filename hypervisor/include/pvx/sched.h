@@ -21,8 +21,11 @@ void vcpu_wake(struct vcpu *v);
  * the return path looks. */
 void vcpu_kick(struct vcpu *v);
 /* Block the running vCPU until vcpu_wake(); the guest then sees hypercall
- * result rc. Never returns (the CPU goes to another vCPU or idles). */
-__attribute__((noreturn)) void vcpu_block_current(long rc);
+ * result rc. Never returns (the CPU goes to another vCPU or idles), except
+ * inside a multicall: the batch ends there (as at an iret: later calls do
+ * not run, rc becomes the multicall's result) and the vCPU blocks on its
+ * way back to the guest; then it returns rc. */
+long vcpu_block_current(long rc);
 /* Ask for a scheduling decision at the next return to a guest. */
 void raise_schedule(void);
 /* Time v has run in all (ns): its cpu_time, charged when it leaves the
