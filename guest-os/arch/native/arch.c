@@ -353,43 +353,48 @@ int arch_map_user_page(struct aspace *as, uint32_t va, void *kpage)
     return arch_map_user_page_prot(as, va, kpage, USER_PROT_RW);
 }
 
-/* The L1 entry for va, or NULL if its L1 does not exist (*next: the first
- * address past that L1's 2 MiB, to skip it). */
-static uint64_t *l1_entry(struct aspace *as, uint32_t va, uint32_t *next)
+/* The L1 entry for va, or NULL if its L1 does not exist; *stop: where the
+ * entries from there on that this L1 holds end (its 2 MiB, or `end`). */
+static uint64_t *l1_entry(struct aspace *as, uint32_t va, uint32_t end, uint32_t *stop)
 {
     uint64_t l2e = user_l2_of(as)[(va >> 21) & 511];
-    *next = (va | 0x1fffff) + 1;
+    uint32_t next = (va | 0x1fffff) + 1;
+    *stop = next - 1 < end - 1 ? next : end;
     if (!(l2e & PTE_P))
         return NULL;
-    *next = va + PAGE_SIZE;
     return &((uint64_t *)(uint32_t)(l2e & PTE_ADDR))[(va >> 12) & 511];
 }
 
+/* Both range functions look up each 2 MiB's L1 once, then walk its entries. */
 void arch_unmap_user_range(struct aspace *as, uint32_t start, uint32_t end)
 {
-    uint32_t next;
-    for (uint32_t va = start; va < end && va >= start; va = next) {
-        uint64_t *e = l1_entry(as, va, &next);
-        if (!e || !(*e & PTE_P))
-            continue;
-        void *page = (void *)(uint32_t)(*e & PTE_ADDR);
-        *e = 0;
-        flush_page(as, va);
-        page_unref(page);
+    uint32_t stop;
+    for (uint32_t va = start; va < end && va >= start; va = stop) {
+        uint64_t *e = l1_entry(as, va, end, &stop);
+        for (; e && va < stop; va += PAGE_SIZE, e++) {
+            if (!(*e & PTE_P))
+                continue;
+            void *page = (void *)(uint32_t)(*e & PTE_ADDR);
+            *e = 0;
+            flush_page(as, va);
+            page_unref(page);
+        }
     }
 }
 
 int arch_protect_user_range(struct aspace *as, uint32_t start, uint32_t end, enum user_prot prot)
 {
-    uint32_t next;
-    for (uint32_t va = start; va < end && va >= start; va = next) {
-        uint64_t *e = l1_entry(as, va, &next);
-        if (!e || !(*e & PTE_P))
-            continue;
-        void *page = (void *)(uint32_t)(*e & PTE_ADDR);
-        enum user_prot p = prot == USER_PROT_RW && page_refcount(page) > 1 ? USER_PROT_COW : prot;
-        *e = (uint32_t)page | prot_flags(p);
-        flush_page(as, va);
+    uint32_t stop;
+    for (uint32_t va = start; va < end && va >= start; va = stop) {
+        uint64_t *e = l1_entry(as, va, end, &stop);
+        for (; e && va < stop; va += PAGE_SIZE, e++) {
+            if (!(*e & PTE_P))
+                continue;
+            void *page = (void *)(uint32_t)(*e & PTE_ADDR);
+            enum user_prot p = prot == USER_PROT_RW && page_refcount(page) > 1 ? USER_PROT_COW : prot;
+            *e = (uint32_t)page | prot_flags(p);
+            flush_page(as, va);
+        }
     }
     return 0;
 }
@@ -447,8 +452,8 @@ void arch_aspace_destroy(struct aspace *as)
 
 void *arch_user_page(struct aspace *as, uint32_t va, enum user_prot *prot)
 {
-    uint32_t next;
-    uint64_t *l1e = l1_entry(as, va, &next), e = l1e ? *l1e : 0;
+    uint32_t stop;
+    uint64_t *l1e = l1_entry(as, va, va + PAGE_SIZE, &stop), e = l1e ? *l1e : 0;
     if (!(e & PTE_P))
         return NULL;
     *prot = !(e & PTE_U) ? USER_PROT_NONE : (e & PTE_RW) ? USER_PROT_RW
