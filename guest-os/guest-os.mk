@@ -88,6 +88,19 @@ $(GOS_B)/user/%.elf: $(GOS_B)/user/%.o $(GOS_ULIB_OBJS) guest-os/lib/user.ld $(N
 	@echo "  GOSULD  $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
 	    -T guest-os/lib/user.ld $(GOS_ULIB_OBJS) $< --start-group $(NEWLIB_LIBS) $(GOS_LIBGCC) --end-group -o $@
 
+# The store daemon (issue 5) is several objects: user/xenstored.c and the
+# store core, guest-os/xenstore/*.c (also built for the host test below);
+# it and the client speak include/public/io/xs_wire.h.
+GOS_XS_OBJS := $(patsubst guest-os/xenstore/%.c,$(GOS_B)/xenstore/%.o,$(wildcard guest-os/xenstore/*.c))
+GOS_XS_CFLAGS := -Iinclude -Iguest-os/xenstore
+$(GOS_B)/user/xenstored.o $(GOS_B)/user/xenstore.o: GOS_USER_CFLAGS += $(GOS_XS_CFLAGS)
+$(GOS_B)/xenstore/%.o: guest-os/xenstore/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  GOSUCC  $<"; $(HOSTCC) $(GOS_USER_CFLAGS) $(GOS_XS_CFLAGS) -MMD -MP -c $< -o $@
+$(GOS_B)/user/xenstored.elf: $(GOS_B)/user/xenstored.o $(GOS_XS_OBJS) $(GOS_ULIB_OBJS) guest-os/lib/user.ld $(NEWLIB_STAMP)
+	@echo "  GOSULD  $@"; ld -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments \
+	    -T guest-os/lib/user.ld $(GOS_ULIB_OBJS) $< $(GOS_XS_OBJS) --start-group $(NEWLIB_LIBS) $(GOS_LIBGCC) --end-group -o $@
+
 # The initrd: a ustar archive, deterministic (sorted names, owner 0, time 0).
 GOS_INITRD := $(GOS_B)/initrd.tar
 GOS_INITRD_FILES := $(shell find guest-os/initrd -type f 2>/dev/null)
@@ -123,6 +136,12 @@ $(B)/unit/guest_elf_test: tests/unit/guest_elf_test.c guest-os/kernel/elf.c gues
                           guest-os/kernel/kernel.h guest-os/kernel/arch.h guest-os/kernel/fs.h
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"; $(HOSTCC) $(GOS_HOST_CFLAGS) $(filter %.c,$^) -lcunit -o $@
+
+# Host test of the store core (guest-os/xenstore/*.c); explicit, as above.
+$(B)/unit/xenstore_test: tests/unit/xenstore_test.c $(wildcard guest-os/xenstore/*.c) \
+                         guest-os/xenstore/xenstore.h include/public/io/xs_wire.h
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"; $(HOSTCC) $(GOS_HOST_CFLAGS) $(GOS_XS_CFLAGS) $(filter %.c,$^) -lcunit -o $@
 
 .PHONY: guest-os run-native
 guest-os: $(GOS_B)/guest-os-native.elf $(GOS_B)/guest-os-pv.elf $(GOS_USER_ELFS) $(GOS_INITRD)

@@ -27,6 +27,8 @@ run_suite "docs" tests/docs_check.sh
 run_suite "guests" tests/run-guests.sh
 run_suite "guest-os" tests/guest-os/run.sh
 run_suite "guest-os domU" tests/guest-os/domu.sh
+run_suite "guest-os store" tests/guest-os/store.sh
+run_suite "guest-os autoballoon" tests/guest-os/autoballoon.sh
 run_suite "fuzz smoke" tests/fuzz/smoke.sh
 echo
 echo "$total_pass passed, $total_fail failed"

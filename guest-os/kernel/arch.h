@@ -136,6 +136,30 @@ int arch_balloon(uint32_t target_pages, struct balloon_state *st);
  * 0, -EPERM (not dom0), -ENOSYS (native: no hypervisor). */
 int arch_xen_physinfo(uint32_t *total_pages, uint32_t *free_pages, uint32_t *cpu_khz);
 
+/* ---- the hypervisor for user programs (include/xen_user.h, issue 5) ----
+ * PV: arch/pv/evtchn.c, gntmap.c, domains.c, xenbus.c; native answers
+ * every call -ENOSYS and holds nothing. What a process holds (ports,
+ * grant mappings, store requests, watches, transactions) is the arch's,
+ * keyed by its struct proc; the kernel tells the arch when it must go. */
+struct proc;
+long arch_sys_xenbus(uint32_t op, uint32_t ubuf, uint32_t len);
+long arch_sys_xen_evtchn(uint32_t op, uint32_t uarg, uint32_t unused);
+long arch_sys_xen_gntmap(uint32_t op, uint32_t uarg, uint32_t unused);
+long arch_sys_xen_domains(uint32_t domid, uint32_t uinfo, uint32_t unused);
+/* p has ended (a ZOMBIE now, its address space still loaded): give back
+ * everything it held. */
+void arch_proc_exit(struct proc *p);
+/* Unmap p's grant mappings inside [start, end) (their areas are going:
+ * munmap, MAP_FIXED over them, exec), in one batch, while p's address
+ * space (the old one, for exec) is still loaded. */
+void arch_grant_unmap(struct proc *p, uint32_t start, uint32_t end);
+/* fork: p's grant mappings are taken out of its page tables before they
+ * are copied (the child must not get them) and put back after, at the
+ * same addresses. A mapping that cannot be put back (the granter revoked
+ * it meanwhile) is dropped: its page faults (SIGSEGV) from then on. */
+void arch_fork_begin(struct proc *p);
+void arch_fork_end(struct proc *p);
+
 /* ---- the end ---- */
 /* Power off: status 0 = success, anything else = failure. */
 void arch_shutdown(int status) __attribute__((noreturn));

@@ -15,8 +15,11 @@
 #define ENOEXEC       8
 #define EBADF         9
 #define ECHILD       10
+#define EAGAIN       11
 #define ENOMEM       12
+#define EACCES       13
 #define EFAULT       14
+#define EBUSY        16
 #define EEXIST       17
 #define ENOTDIR      20
 #define EISDIR       21
@@ -26,8 +29,12 @@
 #define EFBIG        27
 #define ENOSPC       28
 #define ESPIPE       29
+#define EROFS        30
 #define EPIPE        32
 #define ENOSYS       88
+#define ENOTEMPTY    90
 #define ENAMETOOLONG 91
+#define ETIMEDOUT   116
+#define EMSGSIZE    122
 
 #endif

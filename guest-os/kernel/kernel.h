@@ -48,6 +48,11 @@ unsigned int page_refcount(void *page);
  * outside every area, or against its protection, is a fault (SIGSEGV). */
 #define NVMA 16
 struct vma { uint32_t start, end, prot; };
+/* In a vma's prot beside the GOS_PROT_ bits: an area of grant mappings
+ * (GOS_GNTMAP_MAP: another domain's pages, one grant per page, held by
+ * the arch): never demand-zero, copy-on-write, mprotect'd or inherited
+ * by a fork's child. */
+#define VMA_GRANT 0x100u
 struct vm { struct vma area[NVMA]; unsigned int n; };
 /* The user stack: USER_STACK_SIZE below USER_END, mapped at spawn/exec;
  * mmap's area grows down from MMAP_TOP (a guard gap above it). */
@@ -113,12 +118,24 @@ void vm_init(struct vm *vm, uint32_t heap_end);
  * access (-ENOMEM if no page is left). The system calls' user-memory
  * checks (uaccess) and the page-fault handler both use it. */
 int user_page_fault(uint32_t va, int write);
+/* User page faults fixed so far (demand-zero, copy-on-write): the
+ * balloon's fault rate. */
+extern uint32_t page_faults;
 /* User pages mapped in p's areas (procinfo). */
 unsigned int vm_pages(struct proc *p);
 long sys_brk(uint32_t addr, uint32_t unused1, uint32_t unused2);
 long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint32_t fd, uint32_t pgoff);
 long sys_munmap(uint32_t addr, uint32_t len, uint32_t unused);
 long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot);
+/* GOS_GNTMAP_MAP: a new one-page grant area of current (writable or
+ * read-only), placed as mmap places areas: its va, or 0 (no room, no
+ * area slot). */
+uint32_t vm_grant_area_add(int writable);
+/* Take current's grant area page at va away: 0, -EINVAL (not a grant
+ * area), -ENOMEM (a split needs an area slot). */
+int vm_grant_area_remove(uint32_t va);
+/* fork: the child's copy of the areas loses the grant areas (a hole). */
+void vm_fork_drop_grants(struct vm *vm);
 
 /* signal.c: per-process signals (newlib's numbers, proc_abi.h). */
 /* Send sig (1..GOS_NSIG-1) to p: an ignored one is dropped; otherwise it

@@ -82,6 +82,8 @@ void kmain(void)
     sched_idle();
 }
 
+uint32_t page_faults;
+
 static const char *const trap_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound", "invalid opcode",
     "device not available", "double fault", "coprocessor overrun", "invalid TSS",
@@ -119,8 +121,10 @@ static void page_fault(struct trapframe *tf)
     uint32_t va = arch_fault_addr();
     int from_user = (tf->cs & 3) == 3;
     int rc = user_page_fault(va, tf->error_code & 2);
-    if (rc == 0)
+    if (rc == 0) {
+        page_faults++;
         return;
+    }
     if (!from_user || !handled(GOS_SIGSEGV))
         kprintf("guest-os: process %d (%s): %s at %x (eip %x): SIGSEGV\n", current->pid, current->name,
                 rc == -ENOMEM ? "out of memory" : "page fault", va, tf->eip);

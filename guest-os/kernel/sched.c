@@ -35,7 +35,10 @@ static struct proc *pick_next(void)
 /* Give the CPU away; current's state says why (RUNNABLE to yield). */
 void sched(void)
 {
-    struct proc *prev = current, *next = pick_next();
+    struct proc *prev = current;
+    if (prev->state == PROC_ZOMBIE)     /* it has ended: what the arch holds for it goes */
+        arch_proc_exit(prev);
+    struct proc *next = pick_next();
     if (!next)
         next = prev->state == PROC_RUNNABLE ? prev : &procs[0];
     next->state = PROC_RUNNING;

@@ -153,10 +153,17 @@ static long sys_execve(uint32_t path, uint32_t argv, uint32_t envp)
     return argc < 0 ? argc : proc_exec(call_name, call_args, argc);
 }
 
+/* fork: the child gets no grant mappings (a hole where the parent's are). */
 static long sys_fork(uint32_t a, uint32_t b, uint32_t c)
 {
     (void)a; (void)b; (void)c;
-    return proc_fork();
+    arch_fork_begin(current);
+    int pid = proc_fork();
+    arch_fork_end(current);
+    struct proc *child = pid > 0 ? proc_find(pid) : NULL;
+    if (child)
+        vm_fork_drop_grants(&child->vm);
+    return pid;
 }
 
 /* ---- the system ---- */
@@ -294,6 +301,10 @@ static const struct syscall_entry syscalls[] = {
     [SYS_procinfo] = { sys_procinfo },
     [SYS_balloon] = { sys_balloon },
     [SYS_xen_physinfo] = { sys_xen_physinfo },
+    [SYS_xen_evtchn] = { arch_sys_xen_evtchn },
+    [SYS_xen_gntmap] = { arch_sys_xen_gntmap },
+    [SYS_xenbus] = { arch_sys_xenbus },
+    [SYS_xen_domains] = { arch_sys_xen_domains },
 };
 
 void syscall(struct trapframe *tf)

@@ -19,6 +19,11 @@
  *    brk reports a shortage as ENOMEM. An mmap area's pages appear, zeroed,
  *    on first touch. mmap places areas top-down from MMAP_TOP, above the
  *    heap; MAP_FIXED may place one anywhere in user space.
+ *  - A grant area (VMA_GRANT, PV's GOS_GNTMAP_MAP) holds pages of another
+ *    domain that the arch mapped and alone unmaps (arch_grant_unmap,
+ *    before the area goes: munmap, MAP_FIXED, exec); its pages are never
+ *    demand-zero or copy-on-write, its protection never changes, and a
+ *    fork's child does not get it.
  *  - An area list changes all or nothing: edits are made on a copy, which
  *    replaces the process's list only when every step has succeeded.
  */
@@ -156,8 +161,12 @@ static uint32_t vm_find_gap(const struct vm *vm, uint32_t len, uint32_t floor)
     return 0;
 }
 
+/* For exec (vm is current's), the old program's grant mappings go first,
+ * while its address space is still the loaded one. */
 void vm_init(struct vm *vm, uint32_t heap_end)
 {
+    if (vm == &current->vm)
+        arch_grant_unmap(current, USER_BASE, USER_END);
     vm->area[0] = (struct vma){ USER_BASE, heap_end, PROT_ALL };
     vm->area[1] = (struct vma){ USER_END - USER_STACK_SIZE, USER_END, GOS_PROT_READ | GOS_PROT_WRITE };
     vm->n = 2;
@@ -204,6 +213,8 @@ int user_page_fault(uint32_t va, int write)
     va = PAGE_ROUND_DOWN(va);
     enum user_prot have;
     void *page = arch_user_page(current->aspace, va, &have);
+    if (a->prot & VMA_GRANT)        /* mapped as the area says, or gone */
+        return page ? 0 : -EFAULT;
     if (!page)
         return demand_zero(va, a->prot);
     if (have == USER_PROT_RW || (!write && have != USER_PROT_NONE))
@@ -283,7 +294,8 @@ long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint3
     }
     if (vm_set(&current->vm, addr, addr + len, prot))
         return -ENOMEM;
-    arch_unmap_user_range(current->aspace, addr, addr + len);   /* what MAP_FIXED replaced */
+    arch_grant_unmap(current, addr, addr + len);                /* what MAP_FIXED replaced */
+    arch_unmap_user_range(current->aspace, addr, addr + len);
     return (long)addr;
 }
 
@@ -310,6 +322,7 @@ long sys_munmap(uint32_t addr, uint32_t len, uint32_t unused)
         return -EINVAL;
     if (vm_remove(&current->vm, addr, end))
         return -ENOMEM;
+    arch_grant_unmap(current, addr, end);
     arch_unmap_user_range(current->aspace, addr, end);
     return 0;
 }
@@ -317,7 +330,7 @@ long sys_munmap(uint32_t addr, uint32_t len, uint32_t unused)
 /* mprotect(addr, len, prot): give [addr, addr + len) protection prot
  * (PROT_NONE keeps the contents, unreachable until made accessible
  * again). 0, -EINVAL (addr not aligned, unknown prot bits, outside user
- * space), -ENOMEM (part of the range is not mapped, or a split needs an
+ * space, a grant mapping in the range), -ENOMEM (part of the range is not mapped, or a split needs an
  * area slot). */
 long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot)
 {
@@ -326,7 +339,38 @@ long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot)
         return -EINVAL;
     if (end == addr)
         return 0;
+    for (unsigned int i = 0; i < current->vm.n; i++)
+        if ((current->vm.area[i].prot & VMA_GRANT) && current->vm.area[i].start < end &&
+            addr < current->vm.area[i].end)
+            return -EINVAL;
     if (!vm_covers(&current->vm, addr, end) || vm_set(&current->vm, addr, end, prot))
         return -ENOMEM;
     return arch_protect_user_range(current->aspace, addr, end, page_prot(prot, NULL)) ? -ENOMEM : 0;
+}
+
+uint32_t vm_grant_area_add(int writable)
+{
+    uint32_t prot = GOS_PROT_READ | (writable ? GOS_PROT_WRITE : 0) | VMA_GRANT;
+    uint32_t va = vm_find_gap(&current->vm, PAGE_SIZE, current->brk_mapped);
+    if (!va || vm_set(&current->vm, va, va + PAGE_SIZE, prot))
+        return 0;
+    return va;
+}
+
+int vm_grant_area_remove(uint32_t va)
+{
+    const struct vma *a = vm_find(&current->vm, va);
+    if (!a || !(a->prot & VMA_GRANT) || (va & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    return vm_remove(&current->vm, va, va + PAGE_SIZE);
+}
+
+/* Whole areas go, so no split and no slot is needed. */
+void vm_fork_drop_grants(struct vm *vm)
+{
+    unsigned int kept = 0;
+    for (unsigned int i = 0; i < vm->n; i++)
+        if (!(vm->area[i].prot & VMA_GRANT))
+            vm->area[kept++] = vm->area[i];
+    vm->n = kept;
 }

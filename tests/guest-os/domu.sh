@@ -17,6 +17,8 @@
 # waits for them, arch/pv/power.c) powers the machine off cleanly.
 # Then, if the initrd has /bin/sh, a domU shell gets typed commands through
 # its console ring (Ctrl-A x3 switches the input to it).
+# Then dom0 and a domU run xentest (the hypervisor calls for user
+# programs, include/xen_user.h).
 # Logs: build/test-logs/guest-os-domu*.log. Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
@@ -130,6 +132,24 @@ if tar tf "$initrd" | grep -qx 'bin/sh'; then
 else
     echo "SKIP guest-os domU shell: no /bin/sh in $initrd"
 fi
+
+# The hypervisor calls for user programs (include/xen_user.h,
+# guest-os/user/xentest.c): dom0 runs xentest (evtchn, gntmap, domains and
+# xenbus against a fake store daemon of its own) while d1 sleeps (so dom0
+# lists it, with its store port) and d2 runs xentest as a domU (EPERM).
+xt_log=build/test-logs/guest-os-domu-xentest.log
+tools/pvx-run "$kernel" --timeout "$timeout_s" --cmdline "test init=/bin/xentest" --module "$initrd" \
+    --domain "$kernel,name=gos1,mem=16M,ramdisk=$initrd,test init=/bin/sleep 5" \
+    --domain "$kernel,name=gos2,mem=16M,ramdisk=$initrd,test init=/bin/xentest" < /dev/null > "$xt_log" 2>&1
+status=$?
+log=$xt_log
+check "xentest: dom0 powers off" $([ $status = 0 ]; echo $?) "exit status $status, expected 0 (log: $xt_log)"
+lines_of 0 | grep -Eq '^xentest: [0-9]+ passed, 0 failed$'
+check "xentest: dom0's calls" $? "$(lines_of 0 | grep -E '^(xentest: FAIL|xentest:|panic)' | head -5 | tr '\n' ' ')"
+lines_of 0 | grep -Eq '^xentest: \[varies\] domain d1: .* store port [1-9][0-9]* ref 1$'
+check "xentest: dom0 lists d1 with its store port" $? "no d1 line"
+lines_of 2 | grep -Eq '^xentest: [0-9]+ passed, 0 failed$'
+check "xentest: a domU gets EPERM" $? "$(lines_of 2 | grep -E '^(xentest|panic)' | head -3 | tr '\n' ' ')"
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

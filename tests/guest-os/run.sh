@@ -263,6 +263,12 @@ check_balloon "pv dom0" "$pv_bal_log"
 has "$pv_bal_log" '^\(pvx\) d0 \(dom0\): 32768 KiB \(max 49152 KiB\)'
 check "pv dom0 balloon: pvx gives dom0 32 MiB, max 48 MiB" $? "no such domain line"
 
+# The hypervisor calls for user programs (include/xen_user.h): ENOSYS on
+# the native build (tests/guest-os/domu.sh runs xentest on PV).
+native_xt_log=build/test-logs/guest-os-native-xentest.log
+boot_native "native xentest" "$native_xt_log" "test init=/bin/xentest" -initrd "$initrd"
+has "$native_xt_log" '^xentest: [0-9]+ passed, 0 failed'; check "native: xen calls are ENOSYS" $? "log: $native_xt_log"
+
 # Without an initrd: the programs linked into the kernel (init runs hello).
 bare_log=build/test-logs/guest-os-native-no-initrd.log
 boot_native "native, no initrd" "$bare_log" "test"

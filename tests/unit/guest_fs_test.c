@@ -24,6 +24,9 @@
 /* The kernel's error numbers (newlib's): two differ from the host's. */
 #undef ENOSYS
 #undef ENAMETOOLONG
+#undef ENOTEMPTY
+#undef ETIMEDOUT
+#undef EMSGSIZE
 #include "errno.h"
 #include "kernel.h"
 #include "tar.h"

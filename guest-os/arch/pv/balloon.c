@@ -15,16 +15,24 @@
  * domain keeps FLOOR_MIN_PAGES at least, and RESERVE_PAGES free pages
  * beyond what is in use, so the balloon cannot starve the kernel.
  * Deflation stops at maxmem or when pvx has no more frames.
+ * The target comes from the `balloon` program (arch_balloon) or from the
+ * store: the driver watches memory/target (KiB, as Xen's toolstack writes
+ * it) and moves towards it a few batches per timer tick (balloon_tick),
+ * so a large change does not hold the CPU; four times a second it
+ * publishes its statistics under memory/stats/ (free, used in KiB,
+ * fault_rate: pages faulted in per second) for dom0's automatic balloon.
  */
 #include "../../kernel/kernel.h"
 #include "../../kernel/errno.h"
 #include <public/memory.h>
+#include <public/io/xs_wire.h>
 #include <pvx-guest/hypercall.h>
 #include "pv.h"
+#include "xenbus.h"
 
 #define BATCH 64
 #define FLOOR_MIN_PAGES 1024          /* 4 MiB */
-#define RESERVE_PAGES 256             /* 1 MiB kept free */
+#define RESERVE_PAGES 512             /* 2 MiB kept free */
 #define PTE_KERNEL 0x063u             /* P RW A D */
 #define MAX_PFNS (1u << 18)           /* the 1 GiB kernel window */
 
@@ -145,12 +153,11 @@ static unsigned int deflate(unsigned int n)
     return (unsigned int)done;
 }
 
-/* arch_balloon: see kernel/arch.h. */
-int arch_balloon(uint32_t target_pages, struct balloon_state *st)
+/* Move towards the target, at most `batches` batches (0: until there or
+ * stuck). */
+static void balloon_move(unsigned int batches)
 {
-    if (target_pages)
-        target = target_pages > max_pfn ? max_pfn : target_pages;
-    for (;;) {
+    for (unsigned int b = 0; !batches || b < batches; b++) {
         uint32_t fl = floor_pages();
         uint32_t goal = target > fl ? target : fl;
         unsigned int moved;
@@ -163,6 +170,85 @@ int arch_balloon(uint32_t target_pages, struct balloon_state *st)
         if (!moved)
             break;
     }
+}
+
+static void set_target(uint32_t pages)
+{
+    target = pages > max_pfn ? max_pfn : pages;
+}
+
+/* ---- the store: memory/target in, memory/stats out ---- */
+
+#define STATS_TICKS 25               /* publish four times a second */
+static int watching;
+static unsigned int ticks;
+static uint32_t faults_before;
+
+/* The reply to reading memory/target: KiB in decimal. */
+static void target_read(void *ctx, int err, const char *value, unsigned int len)
+{
+    (void)ctx;
+    uint32_t kib = 0;
+    unsigned int i = 0;
+    if (err || !value)
+        return;
+    for (; i < len && value[i] >= '0' && value[i] <= '9' && kib < 0x3fffffff; i++)
+        kib = kib * 10 + (uint32_t)(value[i] - '0');
+    if (i == len && kib >= 4)
+        set_target(kib / 4);
+}
+
+/* memory/target changed (or the watch was just set): read it. */
+static void target_changed(const char *path, const char *token)
+{
+    (void)path;
+    (void)token;
+    static const char rel[] = "memory/target";
+    xenbus_request(XS_READ, rel, sizeof(rel), target_read, NULL);
+}
+
+/* Queue "memory/stats/NAME" = value (decimal), not waiting for the reply. */
+static void publish(const char *name, uint32_t value)
+{
+    char msg[64];
+    unsigned int n = 0;
+    for (const char *s = "memory/stats/"; *s; s++)
+        msg[n++] = *s;
+    for (; *name; name++)
+        msg[n++] = *name;
+    msg[n++] = 0;
+    char digits[12];
+    unsigned int d = 0;
+    do {
+        digits[d++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    while (d)
+        msg[n++] = digits[--d];
+    xenbus_request(XS_WRITE, msg, n, NULL, NULL);
+}
+
+/* balloon_tick: see pv.h. */
+void balloon_tick(void)
+{
+    if (!watching && xenbus_watch("memory/target", "balloon", target_changed) == 0)
+        watching = 1;
+    balloon_move(4);                          /* 256 pages: 1 MiB per tick at most */
+    if (++ticks % STATS_TICKS == 0) {
+        uint32_t free = page_free_count(), faults = page_faults;
+        publish("free", free * 4);
+        publish("used", (backed - free) * 4);
+        publish("fault_rate", (faults - faults_before) * (uint32_t)(1000000000ull / (STATS_TICKS * TICK_NS)));
+        faults_before = faults;
+    }
+}
+
+/* arch_balloon: see kernel/arch.h. */
+int arch_balloon(uint32_t target_pages, struct balloon_state *st)
+{
+    if (target_pages)
+        set_target(target_pages);
+    balloon_move(0);
     domid_t self = DOMID_SELF;
     long cur = HYPERVISOR_memory_op(XENMEM_current_reservation, &self);
     *st = (struct balloon_state){ .current_pages = cur > 0 ? (uint32_t)cur - 1 : backed,  /* - shared_info */

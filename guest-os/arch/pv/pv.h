@@ -3,6 +3,7 @@
 #define GUEST_OS_PV_H
 
 #include <public/xen.h>
+#include <public/event_channel.h>
 
 struct mem_range;
 
@@ -21,7 +22,8 @@ static inline void *mfn_to_virt(uint32_t mfn)
     return (void *)(((const uint32_t *)0xF5800000)[mfn] << 12);
 }
 
-/* time.c: register the event callback, bind VIRQ_TIMER, start the tick. */
+/* time.c: register the event callback, bind VIRQ_TIMER, start the tick,
+ * then the store connection (xenbus_init). */
 void events_init(void);
 /* memory.c: map every pfn of start_info->nr_pages not yet mapped (up to
  * the 1 GiB kernel window) at va = pfn * 4096, with L1 tables ready for
@@ -35,5 +37,33 @@ extern uint32_t p2m_pages;
 #define P2M_NO_FRAME 0xFFFFFFFFu
 /* balloon.c: pfns [nr_pages, max_pfn) start in the balloon. */
 void balloon_init(uint32_t nr_pages, uint32_t max_pfn);
+/* Each timer tick (event context): follow the store's memory/target a few
+ * batches at a time; four times a second publish memory/stats/. */
+void balloon_tick(void);
+
+/* ---- the hypervisor for user programs (include/xen_user.h) ---- */
+struct proc;
+/* evtchn.c: is this domain dom0 (start_info SIF_INITDOMAIN)? */
+int is_dom0(void);
+/* A hypercall's result as a system call's: 0, the same errno for those
+ * both sides mean alike (EPERM, ESRCH, EINVAL, ...), else -EIO. */
+int xen_errno(long rc);
+/* evtchn.c: the events of one word of ports (time.c's arch_timer_ack,
+ * after clearing them): a process's port is marked fired and its owner
+ * woken; any other goes to xenbus_port_event. */
+void evtchn_dispatch(unsigned int word, uint32_t ready);
+/* Unmask a port (an event pending on it is delivered now). */
+void evtchn_unmask(evtchn_port_t port);
+/* Mask and close a port. */
+void evtchn_close(evtchn_port_t port);
+/* xenbus.c: the store connection, set up by events_init (time.c). */
+void xenbus_init(void);
+/* An event on a port no process owns: xenbus.c acts if it is the store's. */
+void xenbus_port_event(evtchn_port_t port);
+/* The port the kernel's store connection waits on (0: none). */
+evtchn_port_t xenbus_store_port(void);
+/* p has ended: its requests in flight are forgotten (their replies
+ * dropped), its watches removed and its transactions aborted in the store. */
+void xenbus_proc_exit(struct proc *p);
 
 #endif

@@ -45,6 +45,7 @@ void events_init(void)
     struct vcpu_set_periodic_timer period = { .period_ns = TICK_NS };
     if (HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &period))
         panic("vcpu_op: cannot set the periodic timer");
+    xenbus_init();                          /* the store connection's port and page */
 }
 
 /* Take every pending, unmasked event; say whether the timer's was one. */
@@ -61,7 +62,10 @@ int arch_timer_ack(void)
         __atomic_fetch_and(&shared_info->evtchn_pending[w], ~ready, __ATOMIC_SEQ_CST);
         if (w == timer_port / 32 && (ready >> (timer_port % 32)) & 1)
             ticked = 1;
+        evtchn_dispatch(w, ready);          /* the other ports: processes', the store's */
     }
+    if (ticked)
+        balloon_tick();                     /* the store's memory/target, the stats */
     return ticked;
 }
 

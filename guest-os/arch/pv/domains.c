@@ -1,0 +1,83 @@
+/*
+ * guest-os PV: the domains that exist, for dom0's store daemon and tools
+ * (SYS_xen_domains, include/xen_user.h; dom0 only).
+ *   which      XEN_DOMCTL_getdomaininfo: the first domain with id >= domid
+ *              (pvx's rule, by which a toolstack walks the list);
+ *   store      a domU's store port is its one port still unbound and
+ *              waiting for dom0 (pvx's builder makes it so; it waits again
+ *              once a daemon that bound it has gone), found with
+ *              EVTCHNOP_status over its first SCAN_PORTS ports; 0 while it
+ *              is bound (a daemon holds it) or if there is none. Its store
+ *              page is grant 1 (GNTTAB_RESERVED_XENSTORE), seeded by pvx.
+ *              For dom0 itself: the port of the kernel's own store
+ *              connection (xenbus.c), its page granted to itself as ref 1.
+ *   name       "dN": no hypercall tells pvx's domain names.
+ * Errors: EPERM (not dom0), ESRCH (no domain at or above domid), EFAULT.
+ */
+#include "../../kernel/kernel.h"
+#include "../../kernel/errno.h"
+#include <public/domctl.h>
+#include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <pvx-guest/hypercall.h>
+#define GUEST_OS_KERNEL
+#include "xen_user.h"
+#include "pv.h"
+
+#define SCAN_PORTS 64     /* a domU's store port is among its first (made at build) */
+
+/* The first port of domid unbound for dom0, or 0. */
+static uint32_t store_port_of(domid_t domid)
+{
+    if (domid == 0)
+        return xenbus_store_port();
+    for (evtchn_port_t port = 1; port < SCAN_PORTS; port++) {
+        struct evtchn_status st = { .dom = domid, .port = port };
+        if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &st))
+            break;                                   /* past the domain's ports */
+        if (st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == 0)
+            return port;
+    }
+    return 0;
+}
+
+/* "d" and the id in decimal. */
+static void default_name(char *name, uint32_t domid)
+{
+    char digits[8];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + domid % 10);
+    while ((domid /= 10) != 0);
+    *name++ = 'd';
+    while (n)
+        *name++ = digits[--n];
+    *name = 0;
+}
+
+/* xen_domains(domid, info): see include/xen_user.h. */
+long arch_sys_xen_domains(uint32_t domid, uint32_t uinfo, uint32_t unused)
+{
+    (void)unused;
+    if (!is_dom0())
+        return -EPERM;
+    if (domid >= DOMID_FIRST_RESERVED)
+        return -ESRCH;
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo,
+                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = (domid_t)domid };
+    long rc = HYPERVISOR_domctl(&op);
+    if (rc)
+        return rc == -ESRCH ? -ESRCH : xen_errno(rc);
+    const struct xen_domctl_getdomaininfo *d = &op.u.getdomaininfo;
+    struct gos_dominfo info;
+    memset(&info, 0, sizeof(info));
+    info.domid = op.domain;
+    info.flags = d->flags & XEN_DOMINF_dying ? GOS_DOM_DYING
+               : d->flags & XEN_DOMINF_shutdown ? GOS_DOM_SHUTDOWN : GOS_DOM_RUNNING;
+    info.tot_pages = (uint32_t)d->tot_pages;
+    info.max_pages = (uint32_t)d->max_pages;
+    info.store_port = store_port_of(op.domain);
+    info.store_ref = GNTTAB_RESERVED_XENSTORE;
+    default_name(info.name, info.domid);
+    return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : (long)info.domid;
+}
