@@ -11,6 +11,9 @@
  *  - GNTTABOP_copy from our page into ref 8;
  *  - unmap with the wrong address is refused, the right one works, a
  *    second unmap is a bad handle;
+ *  - a version switch to v2 while mapped is refused (-EOPNOTSUPP) and the
+ *    mappings keep working; a second read-only mapping unmaps (twice: a
+ *    bad handle) without touching the writable one;
  *  - it ends while mapping ref 9 (dom0 checks that this releases it).
  */
 #include "domains.h"
@@ -78,6 +81,26 @@ void test_main(void)
     CHECK_EQ(HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1), 0);
     CHECK_EQ(c.status, GNTST_okay);
     CHECK_EQ(memcmp(va + 200, "copied", 7), 0);
+
+    /* Switching the table to v2 while grants are mapped: refused, and the
+     * mappings keep working; v1 again is fine. */
+    struct gnttab_set_version v = { .version = 2 };
+    CHECK_EQ(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &v, 1), -XEN_EOPNOTSUPP);
+    v.version = 1;
+    CHECK_EQ(HYPERVISOR_grant_table_op(GNTTABOP_set_version, &v, 1), 0);
+    CHECK_EQ(memcmp(ro, "from dom0", 10), 0);
+    /* A second read-only mapping of ref 9, by va, unmapped at once: the
+     * read-only mapping took no writable reference, so unmapping it leaves
+     * the writable one (ref 8) intact and dom0's frame still writable
+     * through it. */
+    char *ro2 = empty_slot();
+    struct gnttab_map_grant_ref r2 = map_ref(9, (unsigned long)ro2, GNTMAP_host_map | GNTMAP_readonly, 0);
+    CHECK_EQ(r2.status, GNTST_okay);
+    CHECK_EQ(pte_of((unsigned long)ro2) & 2, 0);             /* not RW */
+    CHECK_EQ(unmap_ref((unsigned long)ro2, r2.handle), GNTST_okay);
+    CHECK_EQ(unmap_ref((unsigned long)ro2, r2.handle), GNTST_bad_handle);   /* twice */
+    va[300] = 'w';
+    CHECK_EQ(va[300], 'w');
 
     port_signal((evtchn_port_t)ctl);                       /* S2 */
     CHECK(port_wait((evtchn_port_t)ctl));                  /* S3 */
