@@ -128,17 +128,22 @@ void put_page(mfn_t mfn)
 
 /* ---- validation and devalidation ---- */
 
-/* Undo the first n entry references of a table being validated. */
+/* Undo the first n entry references of a table being validated. Empty
+ * entries hold nothing: they are skipped here, without a call (a fresh L1
+ * of a small process is mostly empty, and fork and exec hook several). */
 static void put_entries(intpte_t *table, unsigned int n, void (*put)(intpte_t))
 {
     while (n--)
-        put(table[n]);
+        if (pte_present(table[n]))
+            put(table[n]);
 }
 
 static int validate_l1(mfn_t mfn, struct domain *d)
 {
     intpte_t *l1 = table_of(mfn);
     for (unsigned int i = 0; i < L1_ENTRIES; i++) {
+        if (!pte_present(l1[i]))
+            continue;                   /* nothing to check or take */
         int rc = get_page_from_l1e(l1[i], d);
         if (rc) {
             put_entries(l1, i, put_page_from_l1e);
@@ -161,6 +166,8 @@ static int validate_l2(mfn_t mfn, struct domain *d)
     intpte_t *l2 = table_of(mfn);
     unsigned int n = l2_guest_entries(mfn_to_page(mfn));
     for (unsigned int i = 0; i < n; i++) {
+        if (!pte_present(l2[i]))
+            continue;
         int rc = get_page_from_l2e(l2[i], d);
         if (rc) {
             put_entries(l2, i, put_page_from_l2e);
