@@ -96,6 +96,12 @@ struct gos_physinfo {
 #ifndef GUEST_OS_KERNEL
 int xen_physinfo(struct gos_physinfo *info);
 int xenbus(int op, void *buf, unsigned int len);
+/* One store request (type XS_*, payload of len bytes) and its reply, watch
+ * events and others' replies skipped (lib/xs_client.c): the reply's
+ * payload length, with the payload copied NUL-terminated into reply (cut
+ * to reply_len - 1; reply may be NULL), or -errno: the store's XS_ERROR
+ * (-ENOENT, -EACCES, ...) or the call's. */
+int xs_call(uint32_t type, const void *payload, unsigned int len, char *reply, unsigned int reply_len);
 int xen_evtchn(int op, struct gos_evtchn *arg);
 int xen_gntmap(int op, struct gos_gntmap *arg);
 int xen_domains(unsigned int domid, struct gos_dominfo *info);

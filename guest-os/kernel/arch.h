@@ -146,8 +146,8 @@ long arch_sys_xenbus(uint32_t op, uint32_t ubuf, uint32_t len);
 long arch_sys_xen_evtchn(uint32_t op, uint32_t uarg, uint32_t unused);
 long arch_sys_xen_gntmap(uint32_t op, uint32_t uarg, uint32_t unused);
 long arch_sys_xen_domains(uint32_t domid, uint32_t uinfo, uint32_t unused);
-/* p has ended (a ZOMBIE now, its address space still loaded): give back
- * everything it held. */
+/* p is ending (proc_exit; its address space still loaded): give back
+ * everything the arch holds for it. */
 void arch_proc_exit(struct proc *p);
 /* Unmap p's grant mappings inside [start, end) (their areas are going:
  * munmap, MAP_FIXED over them, exec), in one batch, while p's address

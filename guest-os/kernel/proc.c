@@ -254,6 +254,7 @@ static void proc_end(int status) __attribute__((noreturn));
 static void proc_end(int status)
 {
     fd_table_close_all(&current->fds);
+    arch_proc_exit(current);        /* its ports, grant mappings, store requests */
     current->vm.n = 0;
     if (current->pid == 1) {
         if (status & 0x7f)

@@ -36,8 +36,6 @@ static struct proc *pick_next(void)
 void sched(void)
 {
     struct proc *prev = current;
-    if (prev->state == PROC_ZOMBIE)     /* it has ended: what the arch holds for it goes */
-        arch_proc_exit(prev);
     struct proc *next = pick_next();
     if (!next)
         next = prev->state == PROC_RUNNABLE ? prev : &procs[0];

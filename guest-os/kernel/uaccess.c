@@ -40,8 +40,10 @@ int fault_in_user(uint32_t uva, size_t len, int write)
     return 0;
 }
 
-/* len bytes from user uva into dst: 0 or -EFAULT (dst partly written). */
-int copy_from_user(void *dst, uint32_t uva, size_t len)
+/* Copy len bytes between user uva and kernel buf, page by page, each page
+ * made present (and writable, breaking copy-on-write, when to_user) before
+ * it is touched: 0 or -EFAULT (the pages before the bad one are copied). */
+static int copy_user(uint32_t uva, void *buf, size_t len, int to_user)
 {
     if (len == 0)
         return 0;
@@ -50,31 +52,26 @@ int copy_from_user(void *dst, uint32_t uva, size_t len)
     for (size_t done = 0; done < len;) {
         uint32_t va = uva + (uint32_t)done;
         size_t chunk = page_chunk(va, len - done);
-        if (user_page_fault(va, 0))
+        if (user_page_fault(va, to_user))
             return -EFAULT;
-        memcpy((unsigned char *)dst + done, (const void *)(uintptr_t)va, chunk);
+        void *user = (void *)(uintptr_t)va, *kernel = (unsigned char *)buf + done;
+        memcpy(to_user ? user : kernel, to_user ? kernel : user, chunk);
         done += chunk;
     }
     return 0;
+}
+
+/* len bytes from user uva into dst: 0 or -EFAULT (dst partly written). */
+int copy_from_user(void *dst, uint32_t uva, size_t len)
+{
+    return copy_user(uva, dst, len, 0);
 }
 
 /* len bytes from src to user uva, breaking copy-on-write: 0 or -EFAULT
  * (the pages before the bad one are written). */
 int copy_to_user(uint32_t uva, const void *src, size_t len)
 {
-    if (len == 0)
-        return 0;
-    if (!user_range_ok(uva, len))
-        return -EFAULT;
-    for (size_t done = 0; done < len;) {
-        uint32_t va = uva + (uint32_t)done;
-        size_t chunk = page_chunk(va, len - done);
-        if (user_page_fault(va, 1))
-            return -EFAULT;
-        memcpy((void *)(uintptr_t)va, (const unsigned char *)src + done, chunk);
-        done += chunk;
-    }
-    return 0;
+    return copy_user(uva, (void *)src, len, 1);
 }
 
 /* A NUL-terminated string of at most max bytes with its NUL: its length,

@@ -36,45 +36,12 @@
 #define SETTLE_ROUNDS 3           /* after a cut, wait this long for fresh statistics */
 #define FAULT_RATE_BUSY 200       /* faults per second that count as pressure */
 
-static uint32_t req_id;
-
-/* One store request (type, payload of len bytes) through the kernel's
- * store connection; the reply's payload into out (NUL-terminated, up to
- * outlen - 1 bytes). 0, or -errno (the store's error, or the call's). */
-static int xs_request(uint32_t type, const char *payload, unsigned int len, char *out, unsigned int outlen)
-{
-    static char buf[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
-    struct xsd_sockmsg *m = (struct xsd_sockmsg *)buf;
-    if (len > XENSTORE_PAYLOAD_MAX)
-        return -E2BIG;
-    *m = (struct xsd_sockmsg){ .type = type, .req_id = ++req_id, .len = len };
-    memcpy(buf + sizeof(*m), payload, len);
-    if (xenbus(XENBUS_SEND, buf, sizeof(*m) + len) < 0)
-        return -errno;
-    for (;;) {
-        int n = xenbus(XENBUS_RECV, buf, sizeof(buf));
-        if (n < 0)
-            return -errno;
-        if (m->type == XS_WATCH_EVENT || m->req_id != req_id)
-            continue;                          /* not ours: we set no watches */
-        char *p = buf + sizeof(*m);
-        unsigned int plen = m->len < outlen ? m->len : outlen - 1;
-        if (m->type == XS_ERROR)
-            return strncmp(p, "ENOENT", 6) == 0 ? -ENOENT : strncmp(p, "EACCES", 6) == 0 ? -EACCES : -EIO;
-        if (out) {
-            memcpy(out, p, plen);
-            out[plen] = 0;
-        }
-        return 0;
-    }
-}
-
 /* /local/domain/ID/REL as a number; def if absent or unreadable. */
 static long read_num(unsigned int id, const char *rel, long def)
 {
     char path[96], val[32];
     int n = snprintf(path, sizeof(path), "/local/domain/%u/%s", id, rel);
-    if (xs_request(XS_READ, path, (unsigned int)n + 1, val, sizeof(val)) < 0)
+    if (xs_call(XS_READ, path, (unsigned int)n + 1, val, sizeof(val)) < 0)
         return def;
     char *end;
     long v = strtol(val, &end, 10);
@@ -86,7 +53,7 @@ static int write_num(unsigned int id, const char *rel, long v)
     char msg[128];
     int n = snprintf(msg, sizeof(msg), "/local/domain/%u/%s", id, rel);
     n += 1 + snprintf(msg + n + 1, sizeof(msg) - (size_t)n - 1, "%ld", v);
-    return xs_request(XS_WRITE, msg, (unsigned int)n, NULL, 0);
+    return xs_call(XS_WRITE, msg, (unsigned int)n, NULL, 0) < 0 ? -1 : 0;
 }
 
 static long now_ms(void)

@@ -19,9 +19,6 @@
 #define N 50
 #define RUNS 5
 
-static char buf[sizeof(struct xsd_sockmsg) + 256];
-static uint32_t req_id;
-
 static uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
@@ -39,16 +36,7 @@ static uint64_t now_ns(void)
 /* One request and its reply; 0, or -1 on any error. */
 static int request(uint32_t type, const char *payload, unsigned int len)
 {
-    struct xsd_sockmsg *m = (struct xsd_sockmsg *)buf;
-    *m = (struct xsd_sockmsg){ .type = type, .req_id = ++req_id, .len = len };
-    memcpy(buf + sizeof(*m), payload, len);
-    if (xenbus(XENBUS_SEND, buf, sizeof(*m) + len) < 0)
-        return -1;
-    do {
-        if (xenbus(XENBUS_RECV, buf, sizeof(buf)) < 0)
-            return -1;
-    } while (m->type == XS_WATCH_EVENT || m->req_id != req_id);
-    return m->type == XS_ERROR ? -1 : 0;
+    return xs_call(type, payload, len, NULL, 0) < 0 ? -1 : 0;
 }
 
 /* Time N requests RUNS times; print the fastest per request. */

@@ -18,20 +18,14 @@
 set -u
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
-passed=0 failed=0
 timeout_s=${GUEST_TIMEOUT:-240}
 initrd=build/guest-os/initrd.tar
 kernel=build/guest-os/guest-os-pv.elf
 log=build/test-logs/guest-os-autoballoon.log
+suite=autoballoon
+. tests/guest-os/lib.sh
 svg=build/test-logs/guest-os-autoballoon.svg
 
-check() {   # check NAME CONDITION-RESULT WHY
-    if [ "$2" = 0 ]; then
-        passed=$((passed + 1)); echo "PASS guest-os autoballoon $1"
-    else
-        failed=$((failed + 1)); echo "FAIL guest-os autoballoon $1: $3"
-    fi
-}
 lines() { tr -d '\r' < "$log"; }
 
 hog() {   # hog NAME STEPS...: a --domain argument

@@ -23,28 +23,14 @@
 set -u
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
-passed=0 failed=0
 timeout_s=${GUEST_TIMEOUT:-60}
 initrd=build/guest-os/initrd.tar
 kernel=build/guest-os/guest-os-pv.elf
 log=build/test-logs/guest-os-domu.log
+suite=domU
+. tests/guest-os/lib.sh
 
-check() {   # check NAME CONDITION-RESULT WHY
-    if [ "$2" = 0 ]; then
-        passed=$((passed + 1)); echo "PASS guest-os domU $1"
-    else
-        failed=$((failed + 1)); echo "FAIL guest-os domU $1: $3"
-    fi
-}
 has() { tr -d '\r' < "$log" | grep -Eq -- "$1"; }
-# One domain's lines, without the "(dN) " prefix (d0: the unprefixed ones).
-lines_of() {   # lines_of N
-    if [ "$1" = 0 ]; then
-        tr -d '\r' < "$log" | grep -Ev '^\((d[0-9]+|pvx)\) '
-    else
-        tr -d '\r' < "$log" | sed -n "s/^(d$1) //p"
-    fi
-}
 # The user programs' lines, from init's start to its exit, without times.
 user_output() {
     lines_of "$1" | sed -n '/^guest-os: starting init/,/^guest-os: process exited/p' | grep -v '\[time\]'

@@ -15,26 +15,12 @@
 set -u
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
-passed=0 failed=0
 initrd=build/guest-os/initrd.tar
 kernel=build/guest-os/guest-os-pv.elf
 log=build/test-logs/guest-os-store.log
+suite=store
+. tests/guest-os/lib.sh
 
-check() {   # check NAME CONDITION-RESULT WHY
-    if [ "$2" = 0 ]; then
-        passed=$((passed + 1)); echo "PASS guest-os store $1"
-    else
-        failed=$((failed + 1)); echo "FAIL guest-os store $1: $3"
-    fi
-}
-# One domain's lines, without the "(dN) " prefix (d0: the unprefixed ones).
-lines_of() {
-    if [ "$1" = 0 ]; then
-        tr -d '\r' < "$log" | grep -Ev '^\((d[0-9]+|pvx)\) '
-    else
-        tr -d '\r' < "$log" | sed -n "s/^(d$1) //p"
-    fi
-}
 # Does domain $1 print the lines $2, $3, ... in this order (others between)?
 in_order() {
     local d=$1; shift

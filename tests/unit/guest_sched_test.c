@@ -46,7 +46,6 @@ uint64_t arch_time_ns(void) { return now_ns; }
 /* Count idle waits (sched_idle is never called: it does not return). */
 void arch_idle(void) { idles++; }
 /* A process that ends gives back what the arch holds: nothing here. */
-void arch_proc_exit(struct proc *p) { (void)p; }
 
 /* ---- helpers ---- */
 /* A fresh table: idle running, procs 1..n RUNNABLE with distinct

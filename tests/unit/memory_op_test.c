@@ -489,6 +489,20 @@ static void test_privilege(void)
     CU_ASSERT_EQUAL(reservation(d1, XENMEM_increase_reservation, LIST_VA, 1, 0, 7), 0);
     /* An own id works like DOMID_SELF. */
     CU_ASSERT_EQUAL(reservation(d1, XENMEM_increase_reservation, LIST_VA, 1, 0, 1), 1);
+    /* exchange names its domain in in.domid: another domain's is -EPERM for
+     * a domU, a missing one -ESRCH; nr_exchanged stays 0 either way. */
+    struct xen_memory_exchange x = {
+        .in = { .extent_start = LIST_VA, .nr_extents = 1, .domid = 2 },
+        .out = { .extent_start = LIST_VA + 0x800, .nr_extents = 1, .domid = 2 },
+    };
+    memcpy(guest_bytes(d1, ARG_VA), &x, sizeof(x));
+    sim_evtchn_enter(d1);
+    CU_ASSERT_EQUAL(do_memory_op(XENMEM_exchange, ARG_VA), -EPERM);
+    x.in.domid = x.out.domid = 7;
+    memcpy(guest_bytes(d1, ARG_VA), &x, sizeof(x));
+    CU_ASSERT_EQUAL(do_memory_op(XENMEM_exchange, ARG_VA), -ESRCH);
+    memcpy(&x, guest_bytes(d1, ARG_VA), sizeof(x));
+    CU_ASSERT_EQUAL(x.nr_exchanged, 0);
     /* The argument itself unreadable. */
     sim_evtchn_enter(d1);
     CU_ASSERT_EQUAL(do_memory_op(XENMEM_increase_reservation, HOLE_VA), -EFAULT);
