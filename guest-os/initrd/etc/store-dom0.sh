@@ -23,6 +23,12 @@ xenstore wait /local/domain/2/done
 echo store: d0 reads d1 data
 xenstore read /local/domain/1/data
 xenstore ls /local/domain/1
+# Both domUs end once acknowledged; stay until the daemon has released
+# them (@releaseDomain fires once when set, then per release), so the
+# daemon runs until then rather than dom0 powering off under it.
+xenstore watch @releaseDomain 3 > /tmp/rel &
+sleep 1
 xenstore write /local/domain/1/ack 1
 xenstore write /local/domain/2/ack 1
+wait $!
 echo store: d0 done
