@@ -23,18 +23,6 @@
 #include <public/xen.h>
 #include <public/event_channel.h>
 
-/* The domain a guest's domid field names (DOMID_SELF: the caller), or NULL. */
-static struct domain *domain_by_any_id(domid_t id)
-{
-    return id == DOMID_SELF_ID ? current->domain : domain_by_id(id);
-}
-
-/* May the caller act on d's ports? Its own, or any if privileged. */
-static bool may_control(const struct domain *d)
-{
-    return d == current->domain || current->domain->is_privileged;
-}
-
 /* vCPU id of d, or NULL if there is no such vCPU. */
 static struct vcpu *domain_vcpu(struct domain *d, uint32_t vcpu_id)
 {

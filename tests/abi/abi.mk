@@ -13,7 +13,7 @@ OBJCOPY ?= objcopy
 
 ABI_SRC := tests/abi
 ABI_OUT := $(B)/abi
-ABI_PUBLIC_HEADERS := $(wildcard include/public/*.h include/public/io/*.h)
+ABI_PUBLIC_HEADERS := $(wildcard include/public/*.h include/public/io/*.h include/public/hvm/*.h)
 ABI_TABLE_DEPS := $(ABI_SRC)/abi_table.h $(ABI_SRC)/checks.def $(ABI_SRC)/checks_tools.def
 ABI_CFLAGS := -std=gnu11 -O0 -Wall -Wextra -Werror -fno-asynchronous-unwind-tables
 # Xen's headers as a guest compiles them (the interface version they implement).

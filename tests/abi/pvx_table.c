@@ -18,6 +18,8 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
 

@@ -25,6 +25,8 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
 #include <xen/io/console.h>
 #include <xen/io/xs_wire.h>
 #ifdef ABI_TOOLS_VIEW

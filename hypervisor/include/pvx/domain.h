@@ -90,6 +90,20 @@ extern struct vcpu *current;
 
 /* Registry of live domains, indexed by id (NULL when free). */
 struct domain *domain_by_id(domid_t id);
+
+/* The domain a guest's domid field names (DOMID_SELF: the caller), or NULL. */
+static inline struct domain *domain_by_any_id(domid_t id)
+{
+    return id == DOMID_SELF_ID ? current->domain : domain_by_id(id);
+}
+
+/* May the caller act on (or ask about) d? Itself, or any domain if it is
+ * privileged (Xen's XSM_TARGET rule). */
+static inline bool may_control(const struct domain *d)
+{
+    return d == current->domain || current->domain->is_privileged;
+}
+
 /* Make domain `id` with room for max_pages frames, one vCPU and a zeroed
  * shared_info frame (every upcall mask set). NULL if the id is taken or no
  * memory is left. The vCPU's arch part is set up by arch_vcpu_create(). */

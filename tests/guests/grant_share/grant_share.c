@@ -41,13 +41,7 @@ void test_main(void)
     CHECK_EQ(ctl, 1);
     CHECK(exc > 0);
 
-    xen_pfn_t frame;
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
-    set_xen_guest_handle(st.frame_list, &frame);
-    CHECK_EQ(HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1), 0);
-    CHECK_EQ(st.status, GNTST_okay);
-    grant_entry_v1_t *table = alloc_page();
-    CHECK_EQ(map_at(table, frame, 1), 0);
+    grant_entry_v1_t *table = grant_table_setup();
     char *shared = alloc_page();
     uint32_t shared_mfn = va_to_mfn(shared);
     memcpy(shared, "from dom0", 10);

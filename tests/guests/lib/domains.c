@@ -106,6 +106,19 @@ int wait_domain_gone(domid_t id, evtchn_port_t dom_exc)
     }
 }
 
+grant_entry_v1_t *grant_table_setup(void)
+{
+    xen_pfn_t frame = 0;
+    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
+    set_xen_guest_handle(st.frame_list, &frame);
+    CHECK_EQ(HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1), 0);
+    CHECK_EQ(st.status, GNTST_okay);
+    grant_entry_v1_t *table = alloc_page();
+    uint32_t pte = (uint32_t)frame << 12 | 0x63;            /* P|RW|A|D */
+    CHECK_EQ(HYPERVISOR_update_va_mapping((unsigned long)table, pte, 0, UVMF_INVLPG), 0);
+    return table;
+}
+
 unsigned int check_port_status(domid_t dom, evtchn_port_t port, uint32_t status, domid_t peer,
                                evtchn_port_t peer_port, const char *file, int line)
 {

@@ -3,12 +3,12 @@
  * (domains.c): a dom0 test folder with a `domains` file, and the domU
  * programs it lists.
  *
- * Domains have no shared memory yet (no grant tables), so they talk only
- * through event channels: a port number is found by trying to bind
- * (evtchn_bind_offered), and a test moves from step to step in lockstep,
- * each side sending one event and then waiting for the other's
+ * Domains talk through event channels: a port number is found by trying
+ * to bind (evtchn_bind_offered), and a test moves from step to step in
+ * lockstep, each side sending one event and then waiting for the other's
  * (port_signal / port_wait). Every wait has a deadline, so a lost event
- * fails a check instead of hanging until the runner's timeout.
+ * fails a check instead of hanging until the runner's timeout. Data goes
+ * through a page one domain grants the other (grant_table_setup).
  */
 #ifndef GUEST_DOMAINS_H
 #define GUEST_DOMAINS_H
@@ -16,6 +16,7 @@
 #include "guest.h"
 #include "events.h"
 #include "clock.h"
+#include <public/grant_table.h>
 
 /* How long a test waits for another domain before it gives up. */
 #define DOMAIN_WAIT_NS (30ull * NSEC_PER_SEC)
@@ -50,6 +51,10 @@ int domain_alive(domid_t id);
  * notifications it took (cleared on the way); -1 if DOMAIN_WAIT_NS
  * passed with the domain still there. */
 int wait_domain_gone(domid_t id, evtchn_port_t dom_exc);
+
+/* A grant table of one frame (v1, GNTTABOP_setup_table for DOMID_SELF),
+ * mapped writable at a fresh page: its entries (CHECKs each step). */
+grant_entry_v1_t *grant_table_setup(void);
 
 /* EVTCHNOP_status of dom's port: CHECKs that it answers 0 with `status`
  * and, for unbound / interdomain, the peer domain `peer` (and for
