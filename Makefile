@@ -1,5 +1,5 @@
 # pvx top-level build. Everything generated goes under build/.
-# Targets: all, run, run-demo, test, unit, abi-test, guest-tests, bench, fuzz, debug, clean.
+# Targets: all, run, run-domus, run-demo, test, unit, abi-test, guest-tests, bench, fuzz, debug, clean.
 
 B := build
 .DEFAULT_GOAL := all
@@ -97,7 +97,7 @@ guests: $(GUEST_ELFS)
 include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 
-.PHONY: all test run run-demo debug clean
+.PHONY: all test run run-domus run-demo debug clean
 all: hypervisor guests $(UNIT_TESTS) $(B)/abi/abi_test $(B)/abi/headers.ok
 
 # make test: build everything, then run every suite; ends with "N passed, N failed".
@@ -111,6 +111,13 @@ RUN_INIT ?= /bin/sh
 run: hypervisor $(B)/guest-os/guest-os-pv.elf $(B)/guest-os/initrd.tar
 	tools/pvx-run $(B)/guest-os/guest-os-pv.elf --grub --timeout 0 --module $(B)/guest-os/initrd.tar \
 	    --cmdline "init=$(RUN_INIT)"
+# make run-domus: the same, with two guest-os domUs running shells too
+# (d1 24 MiB, d2 16 MiB): `console 1` in dom0 attaches to d1, Ctrl-] comes back.
+run-domus: hypervisor $(B)/guest-os/guest-os-pv.elf $(B)/guest-os/initrd.tar
+	tools/pvx-run $(B)/guest-os/guest-os-pv.elf --grub --timeout 0 --module $(B)/guest-os/initrd.tar \
+	    --cmdline "init=$(RUN_INIT)" \
+	    --domain $(B)/guest-os/guest-os-pv.elf,name=gos1,mem=24M,ramdisk=$(B)/guest-os/initrd.tar,init=/bin/sh \
+	    --domain $(B)/guest-os/guest-os-pv.elf,name=gos2,mem=16M,ramdisk=$(B)/guest-os/initrd.tar,init=/bin/sh
 # make run-demo: the small demo dom0 (tests/guests/demo) that echoes what you type.
 run-demo: hypervisor guests
 	tools/pvx-run $(B)/guests/demo.elf --grub --timeout 0 --cmdline "console=hvc0"

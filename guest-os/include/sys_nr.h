@@ -49,6 +49,7 @@
 #define SYS_xenbus 505      /* xenbus(op, buf, len) */
 #define SYS_xen_domains 506 /* xen_domains(domid, struct gos_dominfo *) (dom0) */
 #define SYS_xen_physinfo 507 /* xen_physinfo(struct gos_physinfo *) (dom0) */
+#define SYS_xen_console 508 /* xen_console(op, domid) (dom0): attach the terminal to a domU */
 
 #define SYSCALL_VECTOR 0x80
 

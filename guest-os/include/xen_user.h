@@ -93,8 +93,20 @@ struct gos_physinfo {
     uint32_t cpu_khz;
 };
 
+/* ---- SYS_xen_console: xen_console(op, domid) (dom0 only) ---- */
+/* dom0's kernel is the domUs' console backend (arch/pv/consback.c): it
+ * drains each domU's console ring and prints it as "(dN) " lines.
+ * GOS_CONSOLE_ATTACH: the caller's terminal becomes domid's console (its
+ *   output raw, every typed byte into its ring) until Ctrl-] is typed
+ *   (returns 0) or the domain ends (returns 1). -ESRCH: the backend does
+ *   not serve a console of domid (no such domU, not connected yet, or
+ *   dom0 is powering off); -EBUSY: another process is attached; -EINTR:
+ *   a signal; -EINVAL: another op; -EPERM: not dom0; -ENOSYS: native. */
+#define GOS_CONSOLE_ATTACH 0
+
 #ifndef GUEST_OS_KERNEL
 int xen_physinfo(struct gos_physinfo *info);
+int xen_console(int op, unsigned int domid);
 int xenbus(int op, void *buf, unsigned int len);
 /* One store request (type XS_*, payload of len bytes) and its reply, watch
  * events and others' replies skipped (lib/xs_client.c): the reply's

@@ -119,6 +119,11 @@ void arch_switch_to(struct aspace *as, uintptr_t kstack_top);
 void arch_enter_user(uint32_t eip, uint32_t esp) __attribute__((noreturn));
 /* The faulting address of the last page fault. */
 uint32_t arch_fault_addr(void);
+/* A fault in the kernel's own code that the arch expects and recovers
+ * from: 1 if tf's eip was at such an access and now points at its
+ * recovery (PV: the console backend reading a ring whose domain pvx has
+ * torn down, arch/pv/consback.c), 0 otherwise (native: always). */
+int arch_kernel_fault_fixup(struct trapframe *tf);
 
 /* ---- the memory balloon (PV: memory moves between domains) ---- */
 struct balloon_state {
@@ -146,6 +151,7 @@ long arch_sys_xenbus(uint32_t op, uint32_t ubuf, uint32_t len);
 long arch_sys_xen_evtchn(uint32_t op, uint32_t uarg, uint32_t unused);
 long arch_sys_xen_gntmap(uint32_t op, uint32_t uarg, uint32_t unused);
 long arch_sys_xen_domains(uint32_t domid, uint32_t uinfo, uint32_t unused);
+long arch_sys_xen_console(uint32_t op, uint32_t domid, uint32_t unused);
 /* p is ending (proc_exit; its address space still loaded): give back
  * everything the arch holds for it. */
 void arch_proc_exit(struct proc *p);

@@ -149,6 +149,8 @@ void trap(struct trapframe *tf)
         page_fault(tf);
     } else {
         const char *name = tf->vector < 32 && trap_names[tf->vector] ? trap_names[tf->vector] : "trap";
+        if (!from_user && arch_kernel_fault_fixup(tf))
+            return;
         if (!from_user) {
             kprintf("guest-os: %s (vector %u) at eip %x cs %x, error code %x", name, tf->vector,
                     tf->eip, tf->cs & 0xffff, tf->error_code);

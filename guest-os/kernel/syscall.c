@@ -305,6 +305,7 @@ static const struct syscall_entry syscalls[] = {
     [SYS_xen_gntmap] = { arch_sys_xen_gntmap },
     [SYS_xenbus] = { arch_sys_xenbus },
     [SYS_xen_domains] = { arch_sys_xen_domains },
+    [SYS_xen_console] = { arch_sys_xen_console },
 };
 
 void syscall(struct trapframe *tf)

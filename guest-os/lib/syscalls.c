@@ -195,6 +195,7 @@ int xen_evtchn(int op, struct gos_evtchn *arg) { return (int)result(syscall3(SYS
 int xen_gntmap(int op, struct gos_gntmap *arg) { return (int)result(syscall3(SYS_xen_gntmap, op, (long)arg, 0)); }
 int xen_domains(unsigned int domid, struct gos_dominfo *info) { return (int)result(syscall3(SYS_xen_domains, (long)domid, (long)info, 0)); }
 int xen_physinfo(struct gos_physinfo *info) { return (int)result(syscall3(SYS_xen_physinfo, (long)info, 0, 0)); }
+int xen_console(int op, unsigned int domid) { return (int)result(syscall3(SYS_xen_console, op, (long)domid, 0)); }
 
 /* gettimeofday: CLOCK_REALTIME, the wallclock (the timezone is UTC). */
 int gettimeofday(struct timeval *tv, void *tz)

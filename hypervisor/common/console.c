@@ -4,16 +4,21 @@
  * "(dN) ", so domains running side by side stay readable, and stripped of
  * control characters (as Xen does for all but the hardware domain), so a
  * domU cannot move the cursor, clear the screen or overwrite a line with
- * '\r' to pass its output off as the hypervisor's. Until dom0 has a
- * console backend, the hypervisor also drains each domU's PV console ring
- * (start_info.console.domU) when the guest notifies its console port (as
- * xenconsoled does; here before EVTCHNOP_send returns), then raises the
- * port to say there is room, so a guest that notifies and then waits for
- * out_cons to catch up never waits long. Bytes never notified stay in the
- * ring. Console input goes where keyhandler.c's Ctrl-A switch points:
+ * '\r' to pass its output off as the hypervisor's. A domU's PV console
+ * ring (start_info.console.domU) has a port that waits for dom0, as on
+ * Xen: dom0's console backend binds it and from then on drains the ring
+ * through a grant mapping (guest-os's arch/pv/consback.c). While no
+ * backend has bound the port (before dom0 runs one, with a dom0 that has
+ * none, after it lets go), pvx serves the ring itself, as xenconsoled
+ * would: it drains it when the guest notifies the port (before
+ * EVTCHNOP_send returns), then raises the port to say there is room, so a
+ * guest that notifies and then waits for out_cons to catch up never waits
+ * long. Bytes never notified stay in the ring; what a backend had not
+ * taken when its domain dies pvx prints (arch/x86/domain.c's domain_kill). Console input goes where keyhandler.c's Ctrl-A switch points:
  * dom0's bytes wait in a small queue for CONSOLEIO_read (and raise
  * VIRQ_CONSOLE); a domU's go into its ring's in[] and its console port is
- * notified.
+ * notified, if pvx serves the ring (keyhandler.c skips a domU whose ring a
+ * backend serves: its input is the backend's to give).
  */
 #include <pvx/lib.h>
 #include <pvx/arch.h>
@@ -96,11 +101,27 @@ void console_ring_drain(struct domain *d)
     evtchn_set_pending(d, d->console_port);   /* tell the guest there is room */
 }
 
-/* Event channel handler: the guest notified its console port. */
-void console_ring_notify(struct domain *d, unsigned int port)
+/* console_served_by_pvx: see pvx/console.h. */
+bool console_served_by_pvx(const struct domain *d)
 {
-    (void)port;
-    console_ring_drain(d);
+    return d->domain_id != 0 && d->console_mfn != INVALID_MFN && d->console_port &&
+           d->evtchn[d->console_port].state == ECS_UNBOUND;
+}
+
+/* console_backend_changed: see pvx/console.h. */
+void console_backend_changed(struct domain *d, unsigned int port)
+{
+    if (d->domain_id == 0 || port != d->console_port || d->console_mfn == INVALID_MFN)
+        return;
+    if (console_served_by_pvx(d)) {
+        printk("d%u: console ring served by pvx again (d%u let go of it)\n", d->domain_id,
+               d->evtchn[port].remote_dom);
+        console_ring_drain(d);          /* what came while the backend was leaving */
+    } else {
+        console_domain_flush(d);        /* its partial line (a prompt): now, not at its end */
+        printk("d%u: console ring served by d%u's backend from now on\n", d->domain_id,
+               d->evtchn[port].remote_dom);
+    }
 }
 
 /* Bytes typed on the console for dom0, until it reads them (CONSOLEIO_read). */
@@ -131,7 +152,8 @@ void console_input_push(char c)
     if (!d)
         return;
     if (d->domain_id != 0) {
-        ring_input_push(d, c);
+        if (console_served_by_pvx(d))   /* else the backend writes in[], not pvx */
+            ring_input_push(d, c);
         return;
     }
     if (input_tail - input_head >= sizeof(input_ring))

@@ -20,6 +20,7 @@
 #include <pvx/event.h>
 #include <pvx/guest_access.h>
 #include <pvx/hypercall.h>
+#include <pvx/console.h>
 #include <public/xen.h>
 #include <public/event_channel.h>
 
@@ -59,6 +60,7 @@ static void close_port(struct domain *d, unsigned int port)
             p->state = ECS_UNBOUND;
             p->remote_dom = d->domain_id;
             p->remote_port = 0;
+            console_backend_changed(peer, e->remote_port);
         }
     }
     evtchn_clear_pending(d, port);
@@ -114,6 +116,7 @@ static long op_bind_interdomain(uint32_t arg)
     rchn->state = ECS_INTERDOMAIN;
     rchn->remote_dom = ld->domain_id;
     rchn->remote_port = (uint16_t)lport;
+    console_backend_changed(rd, b.remote_port);
     /* Events sent to the unbound end were dropped: tell the binder to look. */
     evtchn_set_pending(ld, (unsigned int)lport);
     return 0;
@@ -204,7 +207,11 @@ static long op_send(uint32_t arg)
         evtchn_set_pending(d, s.port);
         return 0;
     case ECS_UNBOUND:
-        return 0;                       /* nobody listens yet: dropped, as Xen does */
+        /* Nobody listens yet: dropped, as Xen does; but while no backend
+         * has bound a domU's console port, pvx serves its ring. */
+        if (s.port == d->console_port && d->domain_id != 0)
+            console_ring_drain(d);
+        return 0;
     case ECS_XEN:
         if (e->xen_handler)
             e->xen_handler(d, s.port);

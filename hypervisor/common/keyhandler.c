@@ -10,6 +10,7 @@
 #include <pvx/domain.h>
 #include <pvx/event.h>
 #include <pvx/keyhandler.h>
+#include <pvx/console.h>
 #include <pvx/sched.h>
 #include <pvx/time.h>
 #include <public/xen.h>
@@ -118,13 +119,14 @@ static unsigned int ctrl_a_count;
 static int input_focus;
 
 /* Can domain `id` take console input? dom0 (console_io) or a running domU
- * with a console ring. */
+ * whose console ring pvx serves (one that dom0's backend serves gets its
+ * input from there: `console N` in guest-os's dom0). */
 static bool can_take_input(int id)
 {
     struct domain *d = domain_by_id((domid_t)id);
     if (!d || d->state != DOMAIN_RUNNING)
         return false;
-    return id == 0 || d->console_mfn != INVALID_MFN;
+    return id == 0 || console_served_by_pvx(d);
 }
 
 /* The switch after `focus`, in Xen's order: dom0, each domU that can take

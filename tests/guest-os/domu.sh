@@ -15,8 +15,8 @@
 # short only of the kernel, the ramdisk and the boot-time tables); both
 # domUs power off, every frame they had comes back, then dom0 (which
 # waits for them, arch/pv/power.c) powers the machine off cleanly.
-# Then, if the initrd has /bin/sh, a domU shell gets typed commands through
-# its console ring (Ctrl-A x3 switches the input to it).
+# Then, if the initrd has /bin/sh, dom0's console backend: `console 1` in
+# dom0's shell attaches to a domU's shell and back (Ctrl-]).
 # Then dom0 and a domU run xentest (the hypervisor calls for user
 # programs, include/xen_user.h).
 # Logs: build/test-logs/guest-os-domu*.log. Prints "N passed, N failed".
@@ -33,7 +33,7 @@ suite=domU
 has() { tr -d '\r' < "$log" | grep -Eq -- "$1"; }
 # The user programs' lines, from init's start to its exit, without times.
 user_output() {
-    lines_of "$1" | sed -n '/^guest-os: starting init/,/^guest-os: process exited/p' | grep -v '\[time\]'
+    lines_of "$1" | sed -n '/^guest-os: starting init/,/^guest-os: process exited/p' | grep -v -e '\[time\]' -e '^guest-os: console backend: '
 }
 # The tickers' and the spinner's lines, in the order printed (of one
 # ticker only, if a second argument names it).
@@ -93,28 +93,52 @@ has '^\(pvx\) d0: shutdown: poweroff$'; check "d0: powers off after the domUs" $
 tr -d '\r' < "$log" | grep -n -E '^\(pvx\) d[0-9]: shutdown' | tail -1 | grep -q 'd0: shutdown'
 check "d0 is the last to shut down" $? "$(grep -a 'shutdown:' "$log" | tr '\n' ' ')"
 
-# Typing into a domU: dom0 runs /bin/hello and then waits for the domU, a
-# guest-os domU runs the shell (/bin/sh, if the initrd has it). Once the
-# domU's prompt shows, Ctrl-A three times gives it the keyboard (pvx puts
-# the bytes into its console ring's in[]); "echo status $?" must print
-# "status 0" in the domU, and "exit 0" power it off, then dom0.
+# Typing into a domU: dom0 and a guest-os domU both run the shell (if the
+# initrd has /bin/sh). dom0's kernel is the domU's console backend
+# (arch/pv/consback.c): it binds the domU's console port (pvx says the
+# ring is served by d0 from now on) and prints its output as "(d1) "
+# lines. Ctrl-A x3 then skips d1 (pvx no longer writes its ring). In
+# dom0's shell, `console 1` attaches the terminal to d1: "echo status $?"
+# runs in d1 and its output comes raw (unprefixed); Ctrl-] comes back to
+# dom0's shell; `console 1` again, and "exit 0" ends d1, which ends the
+# attachment ("d1 has ended"); dom0's `exit` then powers off.
 sh_log=build/test-logs/guest-os-domu-sh.log
 if tar tf "$initrd" | grep -qx 'bin/sh'; then
     rm -f "$sh_log"
-    # The ring holds what is typed until the shell reads it: type once the
-    # domU runs init (its prompt, without a newline, is not printed yet).
-    { for _ in $(seq 300); do grep -aq '^(d1) guest-os: starting init' "$sh_log" 2>/dev/null && break; sleep 0.1; done
-      printf '\001\001\001echo status $?\n'; sleep 1; printf 'exit 0\n'; } |
-        tools/pvx-run "$kernel" --timeout "$timeout_s" --cmdline "init=/bin/hello" --module "$initrd" \
+    # Wait for a line (grep -E) in the log, up to 30 s.
+    wait_for() { for _ in $(seq 300); do tr -d '\r' < "$sh_log" 2>/dev/null | grep -Eq -- "$1" && return; sleep 0.1; done; }
+    { wait_for '^guest-os: console backend: d1 connected'
+      wait_for '^\(d1\) guest-os: starting init'
+      sleep 1
+      printf '\001\001\001'; wait_for 'console input now goes to the hypervisor'
+      printf '\001\001\001'; wait_for 'console input now goes to dom0'
+      printf 'console 1\n'; wait_for '^console: attached to d1'
+      sleep 0.5; printf 'echo status $?\n'; wait_for '^status 0$'
+      printf '\035'; wait_for '^console: back in dom0'
+      printf 'echo dom0 again\n'; wait_for '^dom0 again$'
+      printf 'console d1\n'; sleep 1
+      printf 'exit 0\n'; wait_for '^console: d1 has ended'
+      printf 'exit\n'; } |
+        tools/pvx-run "$kernel" --timeout "$timeout_s" --cmdline "init=/bin/sh" --module "$initrd" \
             --domain "$kernel,name=gos1,mem=32M,ramdisk=$initrd,init=/bin/sh" > "$sh_log" 2>&1
     status=${PIPESTATUS[1]}
     log=$sh_log
     check "shell: dom0 powers off" $([ $status = 0 ]; echo $?) "exit status $status, expected 0 (log: $sh_log)"
-    has '^\(pvx\) \*\*\* console input now goes to gos1 \(input to d1;'
-    check "shell: Ctrl-A x3 gives d1 the input" $? "no switch message"
-    lines_of 1 | grep -Eq '^(\$ )*status 0$' && lines_of 1 | grep -Eq 'guest-os: process exited with status 0$'
-    check "shell: d1 runs the typed commands" $? "$(lines_of 1 | tail -4 | tr '\n' ' ')"
-    has '^\(pvx\) d1: shutdown: poweroff$'; check "shell: d1 powers off on exit" $? "no d1 poweroff line"
+    has '^\(pvx\) d1: console ring served by d0.s backend from now on$' &&
+        has '^guest-os: console backend: d1 connected \(port [0-9]+, grant 0\)$'
+    check "shell: dom0's kernel serves d1's console ring" $? "no 'served by d0' / 'connected' line"
+    lines_of 1 | grep -q '^guest-os: starting init'
+    check "shell: d1's lines, through dom0" $? "no (d1) lines"
+    has 'console input now goes to the hypervisor' && ! has 'console input now goes to gos1'
+    check "shell: Ctrl-A x3 skips d1 (its input is dom0's to give)" $? "$(grep -a 'console input now' "$sh_log" | head -3 | tr '\n' ' ')"
+    tr -d '\r' < "$log" | grep -Eq '^(\$ )*status 0$'
+    check "shell: console 1 attaches: typed commands run in d1, its output raw" $? "$(tail -5 "$sh_log" | tr '\n' ' ')"
+    has '^console: back in dom0 \(d1 still runs\)$' && has '^dom0 again$'
+    check "shell: Ctrl-] comes back to dom0's shell" $? "no 'back in dom0' / dom0 output"
+    has '^console: d1 has ended$' && has '^\(pvx\) d1: shutdown: poweroff$'
+    check "shell: exit in d1 ends it, and the attachment" $? "no 'd1 has ended' / poweroff line"
+    ! has 'unexpected trap|panic|FAIL'
+    check "shell: no kernel fault" $? "$(grep -aE 'unexpected trap|panic|FAIL' "$sh_log" | head -3 | tr '\n' ' ')"
 else
     echo "SKIP guest-os domU shell: no /bin/sh in $initrd"
 fi

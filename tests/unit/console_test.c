@@ -9,8 +9,14 @@
  * byte. A full ring drops bytes, and the ring indexes, which the guest
  * can write, never make pvx write outside in[].
  *
+ * A domU's console port waits for dom0, as on Xen; pvx serves the ring
+ * while no backend has bound it. Once dom0's backend binds it, pvx
+ * neither drains the ring nor writes its in[], and Ctrl-A skips that
+ * domU; when the backend lets go, pvx serves it again and prints what
+ * was left.
+ *
  * Four simulated domains: d0 (privileged), d1, d2 and d3, each domU with
- * a console ring frame and a console port bound to the hypervisor.
+ * a console ring frame and a console port unbound for dom0.
  */
 #include <string.h>
 #include <CUnit/Basic.h>
@@ -21,17 +27,14 @@
 #include <pvx/keyhandler.h>
 #include <public/xen.h>
 #include <public/io/console.h>
+#include <public/event_channel.h>
+#include <pvx/hypercall.h>
 #include "sim_event.h"
 
 #define NR_DOMS 4
 #define CTRL_A "\001\001\001"
 static struct domain *doms[NR_DOMS];
 static struct sim_as as[NR_DOMS];
-
-static void no_handler(struct domain *d, unsigned int port)
-{
-    (void)d, (void)port;
-}
 
 static struct xencons_interface *ring_of(struct domain *d)
 {
@@ -93,7 +96,7 @@ static void fresh(void)
         if (i) {
             d->console_mfn = sim_alloc(d);
             memset(ring_of(d), 0, PAGE_SIZE);
-            int port = evtchn_alloc_xen_bound(d, no_handler);
+            int port = evtchn_alloc_unbound_for(d, 0);
             CU_ASSERT_FATAL(port > 0);
             d->console_port = (unsigned int)port;
         }
@@ -220,6 +223,70 @@ static void test_ring_full_and_hostile_indexes(void)
         CU_ASSERT_EQUAL_FATAL(page[i], 0);                         /* out[] untouched */
 }
 
+/* An event_channel_op as dom0, its argument at va 0x1000 of dom0's
+ * standard address space (sim.h: data page 1, writable). */
+static long dom0_evtchn_op(unsigned int cmd, void *arg, size_t len)
+{
+    void *at = (uint8_t *)arch_mfn_to_virt(as[0].data[1]);
+    memcpy(at, arg, len);
+    sim_evtchn_enter(doms[0]);
+    long rc = do_event_channel_op(cmd, 0x1000u);
+    memcpy(arg, at, len);
+    return rc;
+}
+
+/* Put s in d's out[] and notify its console port, as the guest does. */
+static long guest_prints(struct domain *d, const char *s)
+{
+    struct xencons_interface *r = ring_of(d);
+    for (; *s; s++)
+        r->out[MASK_XENCONS_IDX(r->out_prod++, r->out)] = *s;
+    struct evtchn_send send = { .port = d->console_port };
+    void *at = (uint8_t *)arch_mfn_to_virt(as[d->domain_id].data[1]);
+    memcpy(at, &send, sizeof(send));
+    sim_evtchn_enter(d);
+    return do_event_channel_op(EVTCHNOP_send, 0x1000u);
+}
+
+static void test_backend_takes_the_ring(void)
+{
+    fresh();
+    CU_ASSERT(console_served_by_pvx(doms[1]));
+    CU_ASSERT_FALSE(console_served_by_pvx(doms[0]));
+    CU_ASSERT_EQUAL(guest_prints(doms[1], "before\n"), 0);
+    CU_ASSERT(sim_console_has("(d1) before\n"));
+    /* dom0's backend binds d1's console port */
+    struct evtchn_bind_interdomain b = { .remote_dom = 1, .remote_port = doms[1]->console_port };
+    CU_ASSERT_EQUAL_FATAL(dom0_evtchn_op(EVTCHNOP_bind_interdomain, &b, sizeof(b)), 0);
+    CU_ASSERT(sim_console_has("d1: console ring served by d0's backend from now on"));
+    CU_ASSERT_FALSE(console_served_by_pvx(doms[1]));
+    sim_console_clear();
+    CU_ASSERT_EQUAL(guest_prints(doms[1], "to the backend\n"), 0);
+    CU_ASSERT_FALSE(sim_console_has("to the backend"));           /* pvx leaves it */
+    CU_ASSERT_EQUAL(ring_of(doms[1])->out_cons, 7u);
+    /* Ctrl-A goes from dom0 to d2, past d1; typed bytes never reach d1's in[] */
+    type(CTRL_A);
+    CU_ASSERT(sim_console_has("console input now goes to guest2 (input to d2;"));
+    type(CTRL_A CTRL_A CTRL_A);                                    /* d3, pvx, dom0 */
+    CU_ASSERT(console_input_domain() == doms[0]);
+    type("x");
+    CU_ASSERT_STRING_EQUAL(ring_input(doms[1]), "");
+    /* the backend lets go: pvx serves the ring again, leftovers first */
+    struct evtchn_close c = { .port = b.local_port };
+    CU_ASSERT_EQUAL(dom0_evtchn_op(EVTCHNOP_close, &c, sizeof(c)), 0);
+    CU_ASSERT(sim_console_has("d1: console ring served by pvx again (d0 let go of it)"));
+    CU_ASSERT(sim_console_has("(d1) to the backend\n"));
+    CU_ASSERT(console_served_by_pvx(doms[1]));
+    /* a port other than the console's changes nothing */
+    sim_console_clear();
+    struct evtchn_alloc_unbound a = { .dom = 1, .remote_dom = 0 };
+    CU_ASSERT_EQUAL(dom0_evtchn_op(EVTCHNOP_alloc_unbound, &a, sizeof(a)), 0);
+    struct evtchn_bind_interdomain other = { .remote_dom = 1, .remote_port = a.port };
+    CU_ASSERT_EQUAL(dom0_evtchn_op(EVTCHNOP_bind_interdomain, &other, sizeof(other)), 0);
+    CU_ASSERT_FALSE(sim_console_has("console ring"));
+    CU_ASSERT(console_served_by_pvx(doms[1]));
+}
+
 int main(void)
 {
     CU_pSuite suite;
@@ -231,6 +298,7 @@ int main(void)
     CU_add_test(suite, "stopped domUs are skipped", test_skips_stopped);
     CU_add_test(suite, "the focused domU stops", test_focused_domain_stops);
     CU_add_test(suite, "full ring, hostile indexes", test_ring_full_and_hostile_indexes);
+    CU_add_test(suite, "a dom0 backend takes the ring and gives it back", test_backend_takes_the_ring);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned int failures = CU_get_number_of_failures();

@@ -477,6 +477,14 @@ uint32_t arch_fault_addr(void)
     return cr2;
 }
 
+/* arch_kernel_fault_fixup: see kernel/arch.h. The native kernel expects
+ * no fault of its own. */
+int arch_kernel_fault_fixup(struct trapframe *tf)
+{
+    (void)tf;
+    return 0;
+}
+
 /* ---- interrupts, idle, power ---- */
 void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }

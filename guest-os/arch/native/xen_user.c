@@ -30,6 +30,12 @@ long arch_sys_xen_domains(uint32_t domid, uint32_t uinfo, uint32_t unused)
     return -ENOSYS;
 }
 
+long arch_sys_xen_console(uint32_t op, uint32_t domid, uint32_t unused)
+{
+    (void)op; (void)domid; (void)unused;
+    return -ENOSYS;
+}
+
 void arch_proc_exit(struct proc *p) { (void)p; }
 void arch_grant_unmap(struct proc *p, uint32_t start, uint32_t end) { (void)p; (void)start; (void)end; }
 void arch_fork_begin(struct proc *p) { (void)p; }

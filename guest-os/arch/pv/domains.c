@@ -3,12 +3,13 @@
  * (SYS_xen_domains, include/xen_user.h; dom0 only).
  *   which      XEN_DOMCTL_getdomaininfo: the first domain with id >= domid
  *              (pvx's rule, by which a toolstack walks the list);
- *   store      a domU's store port is its one port still unbound and
- *              waiting for dom0 (pvx's builder makes it so; it waits again
- *              once a daemon that bound it has gone), found with
- *              EVTCHNOP_status over its first SCAN_PORTS ports; 0 while it
- *              is bound (a daemon holds it) or if there is none. Its store
- *              page is grant 1 (GNTTAB_RESERVED_XENSTORE), seeded by pvx.
+ *   store      a domU's store port, as pvx's builder made it
+ *              (HVMOP_get_param HVM_PARAM_STORE_EVTCHN, as Xen's
+ *              init-dom0less asks), while it waits for dom0 (EVTCHNOP_
+ *              status; it waits again once a daemon that bound it has
+ *              gone); 0 while it is bound (a daemon holds it) or if there
+ *              is none. Its store page is grant 1 (GNTTAB_RESERVED_
+ *              XENSTORE), seeded by pvx.
  *              For dom0 itself: the port of the kernel's own store
  *              connection (xenbus.c), its page granted to itself as ref 1.
  *   name       "dN": no hypercall tells pvx's domain names.
@@ -19,26 +20,26 @@
 #include <public/domctl.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 #include <pvx-guest/hypercall.h>
 #define GUEST_OS_KERNEL
 #include "xen_user.h"
 #include "pv.h"
 
-#define SCAN_PORTS 64     /* a domU's store port is among its first (made at build) */
-
-/* The first port of domid unbound for dom0, or 0. */
+/* domid's store port while it waits for dom0, or 0. */
 static uint32_t store_port_of(domid_t domid)
 {
     if (domid == 0)
         return xenbus_store_port();
-    for (evtchn_port_t port = 1; port < SCAN_PORTS; port++) {
-        struct evtchn_status st = { .dom = domid, .port = port };
-        if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &st))
-            break;                                   /* past the domain's ports */
-        if (st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == 0)
-            return port;
-    }
-    return 0;
+    struct xen_hvm_param param = { .domid = domid, .index = HVM_PARAM_STORE_EVTCHN };
+    if (HYPERVISOR_hvm_op(HVMOP_get_param, &param) || param.value == 0 || param.value > 0xffffffffu)
+        return 0;
+    struct evtchn_status st = { .dom = domid, .port = (evtchn_port_t)param.value };
+    if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) ||
+        st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != 0)
+        return 0;
+    return (uint32_t)param.value;
 }
 
 /* "d" and the id in decimal. */

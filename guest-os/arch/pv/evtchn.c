@@ -7,8 +7,9 @@
  *     (vector 0x20); time.c's arch_timer_ack takes the pending bits and
  *     hands each word's ready bits to evtchn_dispatch, which marks a
  *     process's port as fired and wakes the process if it waits in
- *     GOS_EVTCHN_WAIT (the kernel's own ports: the store's goes to
- *     xenbus.c, the timer's and the console's need nothing);
+ *     GOS_EVTCHN_WAIT (the kernel's own ports: dom0's ends of the domUs'
+ *     consoles go to consback.c, the store's to xenbus.c, the timer's
+ *     and the console's need nothing);
  *   - WAIT returns one fired port of the caller and clears its mark.
  * Rules: a port has at most one owner, which alone may notify, wait on
  * or unbind it; an owned port is unmasked while owned and masked again
@@ -76,7 +77,8 @@ void evtchn_dispatch(unsigned int word, uint32_t ready)
         ready &= ready - 1;
         struct proc *p = owner[port];
         if (!p) {
-            xenbus_port_event(port);
+            if (!consback_port_event(port))
+                xenbus_port_event(port);
             continue;
         }
         fired[port / 32] |= 1u << (port % 32);

@@ -54,6 +54,8 @@ static void end_domus(void)
 /* Power off (status 0) or crash (anything else); never returns. */
 void arch_shutdown(int status)
 {
+    if ((start_info->flags & SIF_INITDOMAIN) && shared_info)
+        consback_stop();             /* the domUs' consoles back to pvx: dom0 stops draining */
     if (status == 0 && (start_info->flags & SIF_INITDOMAIN) && shared_info)
         end_domus();                 /* a failing dom0 crashes at once */
     struct sched_shutdown s = { .reason = status ? SHUTDOWN_crash : SHUTDOWN_poweroff };

@@ -41,6 +41,14 @@ void balloon_init(uint32_t nr_pages, uint32_t max_pfn);
  * batches at a time; four times a second publish memory/stats/. */
 void balloon_tick(void);
 
+/* consback.c, dom0's console backend for the domUs. Each timer tick: once
+ * a second, connect to new domUs' console rings, drop gone ones. */
+void consback_tick(void);
+/* An event on a port no process owns: 1 if it was a console's (drained). */
+int consback_port_event(evtchn_port_t port);
+/* dom0 powers off: drain and let go of every ring (pvx serves them again). */
+void consback_stop(void);
+
 /* ---- the hypervisor for user programs (include/xen_user.h) ---- */
 struct proc;
 /* evtchn.c: is this domain dom0 (start_info SIF_INITDOMAIN)? */

@@ -64,8 +64,10 @@ int arch_timer_ack(void)
             ticked = 1;
         evtchn_dispatch(w, ready);          /* the other ports: processes', the store's */
     }
-    if (ticked)
+    if (ticked) {
         balloon_tick();                     /* the store's memory/target, the stats */
+        consback_tick();                    /* dom0: the domUs' consoles */
+    }
     return ticked;
 }
 

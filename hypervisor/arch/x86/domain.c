@@ -103,6 +103,8 @@ void domain_kill(struct domain *d)
 {
     domid_t id = d->domain_id;
     unsigned long before = frame_alloc_free_count();
+    if (id != 0)
+        console_ring_drain(d);          /* what its console backend had not taken */
     console_domain_flush(d);
     sched_credit_remove(d->vcpu0);
     domain_destroy(d);

@@ -97,7 +97,10 @@ static struct domain *build_domain(domid_t id, const struct boot_module *km,
         .cmdline = cmdline, .nr_pages = pages,
     };
     if (!is_dom0) {
-        int console = evtchn_alloc_xen_bound(d, console_ring_notify);
+        /* Both wait for dom0, as Xen's toolstack makes them: dom0's console
+         * backend binds the first (pvx serves the ring until it does, and
+         * again if it lets go), its store daemon the second. */
+        int console = evtchn_alloc_unbound_for(d, 0);
         int store = evtchn_alloc_unbound_for(d, 0);
         if (console < 0 || store < 0) {
             printk("d%u: no event channels for console/store; skipped\n", id);

@@ -13,8 +13,13 @@ void console_domain_write(struct domain *d, const char *buf, size_t len);
 void console_domain_flush(struct domain *d);
 /* Copy whatever d put in its PV console ring to the console; notify it. */
 void console_ring_drain(struct domain *d);
-/* ECS_XEN handler for a domU's console port. */
-void console_ring_notify(struct domain *d, unsigned int port);
+/* Is d a domU whose console ring pvx serves (its console port is still
+ * unbound: no backend in dom0 has bound it)? */
+bool console_served_by_pvx(const struct domain *d);
+/* event_channel_op.c, after d's port was bound or let go by the other
+ * end: if it is d's console port, say who serves the ring now (and, if
+ * pvx again, drain what is there). */
+void console_backend_changed(struct domain *d, unsigned int port);
 
 /* Console input: deliver a typed byte to the domain that has the input
  * (console_input_domain): for dom0 queue it and raise VIRQ_CONSOLE, for a

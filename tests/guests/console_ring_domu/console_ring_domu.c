@@ -157,8 +157,9 @@ void test_main(void)
     evtchn_test_and_clear(port);
     struct evtchn_status s;
     RING_CHECK(evtchn_status(DOMID_SELF, port, &s) == 0);
-    RING_CHECK(s.status == EVTCHNSTAT_interdomain && s.u.interdomain.dom == DOMID_XEN);
-    RING_CHECK(evtchn_close(port) == -XEN_EINVAL);      /* the hypervisor's end stays */
+    /* The port waits for dom0's backend, as on Xen; this dom0 (a test
+     * guest) runs none, so pvx serves the ring. */
+    RING_CHECK(s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == 0);
     const char *hello = "ring: console ring up\n";
     ring_write(hello, strlen(hello), 0);
     ring_wait_empty();

@@ -6,8 +6,8 @@
  *  - alloc_unbound in another domain's table (the other domU's, dom0's),
  *    EVTCHNOP_status and EVTCHNOP_reset of another domain: -EPERM;
  *  - bind_interdomain to a port not offered to us (the other domU's
- *    console port, whose other end is the hypervisor; its store port,
- *    which waits for dom0; dom0's port offered to the other domU):
+ *    console and store ports, which wait for dom0; dom0's port offered
+ *    to the other domU):
  *    -EINVAL; to a domain that does not exist: -ESRCH;
  *  - a port offered to a domain that does not exist is allowed.
  * role=a (d1) then follows dom0's steps: binds the port dom0 offers next

@@ -6,7 +6,8 @@
  * console ring to dom0 and entry 1 (GNTTAB_RESERVED_XENSTORE) its store
  * page; the store's event channel waits, unbound, for dom0. With one domU
  * (store_ring_domu):
- *  - dom0 binds the domU's store port (the one port of it waiting for dom0);
+ *  - dom0 binds the domU's store port (HVM_PARAM_STORE_EVTCHN: its console
+ *    port waits for dom0 too);
  *  - maps grant 1 of d1 writable and grant 0 read-only;
  *  - the domU puts a request in its store ring and notifies; dom0 reads it
  *    through the mapping, answers in the response ring, notifies back;
@@ -14,6 +15,8 @@
  *  - dom0 unmaps both; the domU then sees its grant entries idle.
  */
 #include "domains.h"
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 #include <public/grant_table.h>
 #include <public/io/console.h>
 #include <public/io/xs_wire.h>
@@ -46,8 +49,14 @@ void test_main(void)
 {
     events_mask();
     long exc = evtchn_bind_virq(VIRQ_DOM_EXC, 0);
-    long store = evtchn_bind_offered(1);                 /* d1's store port waits for us */
+    /* d1's store port waits for us (so does its console port: pvx tells
+     * which is which, as Xen tells init-dom0less). */
+    struct xen_hvm_param param = { .domid = 1, .index = HVM_PARAM_STORE_EVTCHN };
+    CHECK_EQ(HYPERVISOR_hvm_op(HVMOP_get_param, &param), 0);
+    long store = evtchn_bind_interdomain(1, (evtchn_port_t)param.value);
     CHECK(exc > 0 && store > 0);
+    if (store > 0)
+        evtchn_test_and_clear((evtchn_port_t)store);
     if (checks_failed)
         test_finish();
     struct xenstore_domain_interface *xs = empty_slot();
