@@ -17,7 +17,10 @@
  *             (gntmap 0/1), binds the kernel's store port and answers a
  *             child's XS_READ and XS_WATCH (then fires the watch) sent
  *             through SYS_xenbus; EMSGSIZE, EAGAIN, EINVAL, E2BIG.
- *  - PV domU: evtchn, gntmap and domains are EPERM; xenbus checks its
+ *    console  with a domU there: an attach to d1 waits (the backend serves
+ *             it), a second one is EBUSY, a signal ends one (EINTR) and
+ *             lets go; EINVAL, ESRCH (no domain, dom0 itself).
+ *  - PV domU: evtchn, gntmap, domains and console are EPERM; xenbus checks its
  *    arguments (EINVAL, E2BIG) and has nothing to receive (EAGAIN).
  *  - native: every call is ENOSYS.
  * Prints "xentest: N passed, N failed"; exits 1 if any failed.
@@ -393,6 +396,57 @@ static void test_xenbus_daemon(void)
     check(unbind(daemon_port) == 0 && unmap_va(xs) == 0, "xenbus: the fake daemon lets go");
 }
 
+/* ---- the console backend (SYS_xen_console), with d1 running ---- */
+static int console_call(int op, unsigned int domid) { return err_of(xen_console(op, domid)); }
+
+/* A child attaches to d1 with a SIGUSR1 handler: exit 0 if the attach
+ * ended with EINTR. */
+static pid_t attach_child(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGUSR1, on_usr1);
+        _exit(console_call(GOS_CONSOLE_ATTACH, 1) == -EINTR ? 0 : 1);
+    }
+    return pid;
+}
+
+static void nap_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+    nanosleep(&ts, NULL);
+}
+
+static void test_console(void)
+{
+    int rc = -ESRCH;
+    for (int tries = 0; tries < 30 && rc == -ESRCH; tries++) {   /* dom0 looks once a second */
+        pid_t probe = attach_child();
+        nap_ms(100);
+        rc = waitpid(probe, NULL, WNOHANG) == probe ? -ESRCH : 0;
+        if (rc == 0) {
+            kill(probe, SIGUSR1);
+            waitpid(probe, NULL, 0);
+        }
+    }
+    check(rc == 0, "console: dom0's backend serves d1 (an attach to it waits)");
+    check(console_call(7, 1) == -EINVAL, "console: an unknown op is EINVAL");
+    check(console_call(GOS_CONSOLE_ATTACH, 40) == -ESRCH, "console: no such domain is ESRCH");
+    check(console_call(GOS_CONSOLE_ATTACH, 0) == -ESRCH, "console: dom0 has no console ring to attach to (ESRCH)");
+    pid_t first = attach_child();
+    nap_ms(200);
+    check(console_call(GOS_CONSOLE_ATTACH, 1) == -EBUSY, "console: a second attach while one holds it is EBUSY");
+    kill(first, SIGUSR1);
+    int status = 1;
+    waitpid(first, &status, 0);
+    check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "console: a signal ends the attach with EINTR");
+    pid_t second = attach_child();
+    nap_ms(200);
+    check(waitpid(second, NULL, WNOHANG) == 0, "console: the first one's end let go of the terminal");
+    kill(second, SIGUSR1);
+    waitpid(second, NULL, 0);
+}
+
 int main(void)
 {
     struct gos_sysinfo si;
@@ -406,16 +460,20 @@ int main(void)
         check(err_of(xen_gntmap(GOS_GNTMAP_MAP, &g)) == -ENOSYS, "native: gntmap is ENOSYS");
         check(err_of(xen_domains(0, &d)) == -ENOSYS, "native: domains is ENOSYS");
         check(err_of(xenbus(XENBUS_RECV_NOWAIT, buf, sizeof(buf))) == -ENOSYS, "native: xenbus is ENOSYS");
+        check(console_call(GOS_CONSOLE_ATTACH, 1) == -ENOSYS, "native: console is ENOSYS");
     } else if (!strstr(si.platform, "dom0")) {
         check(err_of(xen_evtchn(GOS_EVTCHN_ALLOC_UNBOUND, &e)) == -EPERM, "domU: evtchn is EPERM");
         check(err_of(xen_gntmap(GOS_GNTMAP_MAP, &g)) == -EPERM, "domU: gntmap is EPERM");
         check(err_of(xen_domains(0, &d)) == -EPERM, "domU: domains is EPERM");
+        check(console_call(GOS_CONSOLE_ATTACH, 1) == -EPERM, "domU: console is EPERM");
         test_xenbus_args();
     } else {
         int domus = 0;
         test_evtchn();
         test_gntmap();
         test_domains(&domus);
+        if (domus)
+            test_console();
         test_xenbus_args();
         test_xenbus_daemon();
     }
