@@ -16,7 +16,9 @@
  *              copied out and out_cons advanced, then the domU is told
  *              there is room; the bytes go to dom0's console as lines
  *              prefixed "(dN) " with control characters dropped (as pvx
- *              does), or, while a process is attached to the domain, raw;
+ *              does; a line waits, briefly, while dom0's own output is in
+ *              the middle of a line), or, while a process is attached to
+ *              the domain, raw;
  *   attach     SYS_xen_console (include/xen_user.h, the `console`
  *              program): the caller's terminal becomes the domU's: typed
  *              bytes go into in[] (the domU's own line discipline echoes
@@ -52,6 +54,7 @@
 #define LINE_MAX 120                  /* a longer line is cut */
 #define CTRL_RBRACKET 0x1d            /* Ctrl-]: detach, as xl console */
 #define PTE_KERNEL 0x063u             /* P RW A D: how the kernel maps its own pages */
+#define HOLD_NS 50000000ull           /* a domU line waits at most this for dom0's line to end */
 
 struct console {
     domid_t domid;                    /* 0: the slot is free */
@@ -70,6 +73,42 @@ static uint32_t refused[(DOMID_FIRST_RESERVED + 31) / 32];
 static struct console *attached;      /* the console a process has attached to */
 static uint64_t next_scan;
 static int stopped;
+/* Whole domU lines, prefixed, held back while dom0's own output is in
+ * the middle of a line (a process writing "xenstored: " and then the
+ * rest), so neither line is cut in two; printed when dom0's line ends, or
+ * after HOLD_NS (a shell prompt waits for input for ever). */
+static char held[4096];
+static uint32_t held_len;
+static uint64_t held_since;
+
+/* Print the held lines. */
+static void release_held(void)
+{
+    uint32_t n = held_len;
+    held_len = 0;                                /* before: the write calls back */
+    if (n)
+        arch_console_write(held, n);
+}
+
+/* consback_line_start: see pv.h. */
+void consback_line_start(void)
+{
+    release_held();
+}
+
+/* One whole prefixed line to the console, or held back (see held[]). */
+static void put_line(const char *line, uint32_t n)
+{
+    if ((console_mid_line() || held_len) && held_len + n <= sizeof(held)) {
+        if (!held_len)
+            held_since = arch_time_ns();
+        memcpy(held + held_len, line, n);
+        held_len += n;
+        return;
+    }
+    release_held();
+    arch_console_write(line, n);
+}
 
 /* int ring_copy(void *dst, const void *src, uint32_t n): 0, or -1 if an
  * access faulted (the ring went away). */
@@ -131,7 +170,7 @@ static void flush_line(struct console *c)
     memcpy(out + n, c->line, c->len);
     n += c->len;
     out[n++] = '\n';
-    arch_console_write(out, n);
+    put_line(out, n);
     c->len = 0;
 }
 
@@ -141,6 +180,7 @@ static void flush_line(struct console *c)
 static void emit(struct console *c, const char *buf, uint32_t n)
 {
     if (attached == c) {
+        release_held();
         arch_console_write(buf, n);
         return;
     }
@@ -323,6 +363,8 @@ void consback_tick(void)
     if (stopped || !is_dom0())
         return;
     uint64_t now = arch_time_ns();
+    if (held_len && now - held_since >= HOLD_NS)
+        release_held();
     if (now < next_scan)
         return;
     next_scan = now + SCAN_NS;
@@ -343,6 +385,7 @@ int consback_port_event(evtchn_port_t port)
 /* consback_stop: see pv.h. */
 void consback_stop(void)
 {
+    release_held();
     for (struct console *c = consoles; c < consoles + MAX_CONSOLES; c++)
         if (c->domid) {
             drain(c);

@@ -69,7 +69,17 @@ static void ring_write(struct xencons_interface *r, const char *s, size_t len)
     }
 }
 
-/* All of s to the console: the ring (a domU) or console_io. */
+static int mid_line;     /* the last byte written was not a newline */
+
+/* console_mid_line: see pv.h. */
+int console_mid_line(void)
+{
+    return mid_line;
+}
+
+/* All of s to the console: the ring (a domU) or console_io. When a
+ * write ends a line, dom0's console backend may print the domU lines it
+ * held back meanwhile. */
 void arch_console_write(const char *s, size_t len)
 {
     struct xencons_interface *r = domu_ring();
@@ -77,6 +87,11 @@ void arch_console_write(const char *s, size_t len)
         ring_write(r, s, len);
     else
         HYPERVISOR_console_io(CONSOLEIO_write, len, (char *)s);
+    if (len) {
+        mid_line = s[len - 1] != '\n';
+        if (!mid_line && !r)
+            consback_line_start();
+    }
 }
 
 /* One byte from in[] (a domU) or CONSOLEIO_read (dom0); -1 if none. */

@@ -48,6 +48,11 @@ void consback_tick(void);
 int consback_port_event(evtchn_port_t port);
 /* dom0 powers off: drain and let go of every ring (pvx serves them again). */
 void consback_stop(void);
+/* console.c, after a write that ended a line: print the domU lines held
+ * back while the console was in the middle of one of dom0's. */
+void consback_line_start(void);
+/* Was the last byte written to the console something other than '\n'? */
+int console_mid_line(void);
 
 /* ---- the hypervisor for user programs (include/xen_user.h) ---- */
 struct proc;
