@@ -128,15 +128,6 @@ int evtchn_get_free_port(const struct domain *d)
     return -ENOSPC;
 }
 
-/* evtchn_alloc_xen_bound: see pvx/event.h. */
-int evtchn_alloc_xen_bound(struct domain *d, void (*handler)(struct domain *d, unsigned int port))
-{
-    int port = evtchn_get_free_port(d);
-    if (port > 0)
-        d->evtchn[port] = (struct evtchn){ .state = ECS_XEN, .xen_handler = handler };
-    return port;
-}
-
 /* evtchn_domain_destroy: see pvx/event.h. Peers of d's interdomain ports
  * go back to unbound (waiting for d's id), as Xen leaves them. */
 void evtchn_domain_destroy(struct domain *d)

@@ -170,7 +170,8 @@ static long op_bind_ipi(uint32_t arg)
     return 0;
 }
 
-/* EVTCHNOP_close. A port whose other end is the hypervisor stays. */
+/* EVTCHNOP_close: any port in use (as Xen, only free and reserved ones
+ * are refused). */
 static long op_close(uint32_t arg)
 {
     struct evtchn_close c;
@@ -180,7 +181,7 @@ static long op_close(uint32_t arg)
     if (!port_is_valid(d, c.port))
         return -EINVAL;
     uint8_t state = d->evtchn[c.port].state;
-    if (state == ECS_FREE || state == ECS_RESERVED || state == ECS_XEN)
+    if (state == ECS_FREE || state == ECS_RESERVED)
         return -EINVAL;
     close_port(d, c.port);
     return 0;
@@ -212,10 +213,6 @@ static long op_send(uint32_t arg)
         if (s.port == d->console_port && d->domain_id != 0)
             console_ring_drain(d);
         return 0;
-    case ECS_XEN:
-        if (e->xen_handler)
-            e->xen_handler(d, s.port);
-        return 0;
     default:
         return -EINVAL;                 /* free, reserved, or a VIRQ */
     }
@@ -235,10 +232,6 @@ static void fill_status(struct evtchn_status *s, const struct evtchn *e)
         s->status = EVTCHNSTAT_interdomain;
         s->u.interdomain.dom = e->remote_dom;
         s->u.interdomain.port = e->remote_port;
-        break;
-    case ECS_XEN:                       /* connected, to the hypervisor */
-        s->status = EVTCHNSTAT_interdomain;
-        s->u.interdomain.dom = DOMID_XEN_ID;
         break;
     case ECS_VIRQ:
         s->status = EVTCHNSTAT_virq;
@@ -305,9 +298,8 @@ static long op_unmask(uint32_t arg)
     return 0;
 }
 
-/* EVTCHNOP_reset: close every port of dom but those whose other end is the
- * hypervisor. Another domain's only while it is paused (as Xen, which
- * wants it paused by the toolstack). */
+/* EVTCHNOP_reset: close every port of dom. Another domain's only while it
+ * is paused (as Xen, which wants it paused by the toolstack). */
 static long op_reset(uint32_t arg)
 {
     struct evtchn_reset r;
@@ -320,11 +312,9 @@ static long op_reset(uint32_t arg)
         return -EPERM;
     if (d != current->domain && (d->vcpu0 == NULL || d->vcpu0->pause_count == 0))
         return -EINVAL;
-    for (unsigned int port = 1; port < EVTCHN_MAX_PORTS; port++) {
-        uint8_t state = d->evtchn[port].state;
-        if (state != ECS_FREE && state != ECS_XEN)
+    for (unsigned int port = 1; port < EVTCHN_MAX_PORTS; port++)
+        if (d->evtchn[port].state != ECS_FREE)
             close_port(d, port);
-    }
     return 0;
 }
 

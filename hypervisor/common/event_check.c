@@ -32,7 +32,7 @@ static int check_port(const struct domain *d, unsigned int port)
     const struct evtchn *e = &d->evtchn[port];
     if ((port == 0) != (e->state == ECS_RESERVED))
         return violation(d, port, "only port 0 is reserved, and it always is");
-    if (e->state > ECS_XEN)
+    if (e->state > ECS_IPI)
         return violation(d, port, "unknown state");
     if (e->state == ECS_FREE) {
         static const struct evtchn clean;
@@ -42,8 +42,6 @@ static int check_port(const struct domain *d, unsigned int port)
         return violation(d, port, "in use above max_evtchn_port");
     if (e->notify_vcpu != 0)
         return violation(d, port, "notifies a vCPU that does not exist");
-    if ((e->state == ECS_XEN) != (e->xen_handler != NULL))
-        return violation(d, port, "a handler exactly on hypervisor-backed ports");
     switch (e->state) {
     case ECS_UNBOUND:
         return e->remote_port ? violation(d, port, "unbound port with a remote port") : 0;

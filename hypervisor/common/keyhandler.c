@@ -71,7 +71,7 @@ static void dump_memory(void)
 /* 'e': every bound event channel. */
 static void dump_evtchns(void)
 {
-    static const char *const names[] = { "free", "reserved", "unbound", "interdomain", "virq", "ipi", "xen" };
+    static const char *const names[] = { "free", "reserved", "unbound", "interdomain", "virq", "ipi" };
     printk("'e' pressed: event channels\n");
     for (domid_t id = 0; id < MAX_DOMAINS; id++) {
         struct domain *d = domain_by_id(id);

@@ -508,15 +508,6 @@ static void test_bind_ipi(void)
 
 /* ---- close ---- */
 
-static unsigned int xen_handler_calls, xen_handler_port;
-static struct domain *xen_handler_domain;
-static void xen_handler(struct domain *d, unsigned int port)
-{
-    xen_handler_calls++;
-    xen_handler_domain = d;
-    xen_handler_port = port;
-}
-
 static void test_close(void)
 {
     fresh();
@@ -525,8 +516,8 @@ static void test_close(void)
     long virq = bind_virq(d1, VIRQ_CON_RING, 0);              /* 3 */
     long to_d2 = alloc_unbound(d1, DOMID_SELF, 2);            /* 4 */
     long from_d2 = bind_interdomain(d2, 1, (uint32_t)to_d2);  /* d2: 1 */
-    int xen = evtchn_alloc_xen_bound(d1, xen_handler);        /* 5 */
-    CU_ASSERT_EQUAL(xen, 5);
+    long for_d0 = alloc_unbound(d0, 1, DOMID_SELF);           /* 5: as a console port is */
+    CU_ASSERT_EQUAL(for_d0, 5);
     CU_ASSERT_EQUAL(ev_send(d1, (uint32_t)ipi), 0);
     CHECK_EV();
 
@@ -538,10 +529,11 @@ static void test_close(void)
     REFUSED(d1, EVTCHNOP_close, c, -EINVAL);
     c.port = 0xFFFFFFFF;
     REFUSED(d1, EVTCHNOP_close, c, -EINVAL);
-    c.port = (uint32_t)xen;
-    REFUSED(d1, EVTCHNOP_close, c, -EINVAL);                  /* the hypervisor's end stays */
     REFUSED_UNREADABLE(d1, EVTCHNOP_close);
 
+    /* A port dom0 allocated in d1 is d1's to close (as on Xen). */
+    CU_ASSERT_EQUAL(evclose(d1, (uint32_t)for_d0), 0);
+    CU_ASSERT_EQUAL(d1->evtchn[for_d0].state, ECS_FREE);
     CU_ASSERT_EQUAL(evclose(d1, (uint32_t)unbound), 0);
     CU_ASSERT_EQUAL(evclose(d1, (uint32_t)ipi), 0);
     CU_ASSERT_FALSE(pending(d1, (unsigned int)ipi));          /* a closed port is not pending */
@@ -571,13 +563,7 @@ static void test_send(void)
     CU_ASSERT_EQUAL(ev_send(d1, (uint32_t)unbound), 0);        /* dropped, as Xen */
     CU_ASSERT_FALSE(pending(d1, (unsigned int)unbound));
     CU_ASSERT_EQUAL(sim_evtchn_kicks, 0);
-    int xen = evtchn_alloc_xen_bound(d1, xen_handler);
-    xen_handler_calls = 0;
-    CU_ASSERT_EQUAL(ev_send(d1, (uint32_t)xen), 0);
-    CU_ASSERT_EQUAL(xen_handler_calls, 1);
-    CU_ASSERT_PTR_EQUAL(xen_handler_domain, d1);
-    CU_ASSERT_EQUAL(xen_handler_port, (unsigned int)xen);
-    CU_ASSERT_FALSE(pending(d1, (unsigned int)xen));
+    /* (A domU's unbound console port is served by pvx: console_test.c.) */
 
     /* A masked port: only the pending bit; no selector, upcall or kick. */
     long ipi = bind_ipi(d1, 0);
@@ -633,7 +619,7 @@ static void test_status(void)
     long from_d2 = bind_interdomain(d2, 1, (uint32_t)to_d2);   /* d2: 1 */
     long virq = bind_virq(d1, VIRQ_TIMER, 0);                  /* 3 */
     long ipi = bind_ipi(d1, 0);                                /* 4 */
-    int xen = evtchn_alloc_xen_bound(d1, xen_handler);         /* 5 */
+    long for_d0 = alloc_unbound(d0, 1, DOMID_SELF);            /* 5: as a console port is */
 
     CU_ASSERT_EQUAL(status(d1, DOMID_SELF, (uint32_t)unbound, &st), 0);
     CU_ASSERT_EQUAL(st.status, EVTCHNSTAT_unbound);
@@ -653,9 +639,9 @@ static void test_status(void)
     CU_ASSERT_EQUAL(status(d1, DOMID_SELF, (uint32_t)ipi, &st), 0);
     CU_ASSERT_EQUAL(st.status, EVTCHNSTAT_ipi);
     CU_ASSERT_EQUAL(st.u.virq, 0);
-    CU_ASSERT_EQUAL(status(d1, DOMID_SELF, (uint32_t)xen, &st), 0);
-    CU_ASSERT_EQUAL(st.status, EVTCHNSTAT_interdomain);
-    CU_ASSERT_EQUAL(st.u.interdomain.dom, DOMID_XEN);
+    CU_ASSERT_EQUAL(status(d1, DOMID_SELF, (uint32_t)for_d0, &st), 0);
+    CU_ASSERT_EQUAL(st.status, EVTCHNSTAT_unbound);
+    CU_ASSERT_EQUAL(st.u.unbound.dom, 0);
     CU_ASSERT_EQUAL(st.u.interdomain.port, 0);
     CU_ASSERT_EQUAL(status(d1, DOMID_SELF, 0, &st), 0);
     CU_ASSERT_EQUAL(st.status, EVTCHNSTAT_closed);
@@ -701,7 +687,6 @@ static void test_bind_vcpu(void)
     long global = bind_virq(d1, VIRQ_CONSOLE, 0);
     long per_vcpu = bind_virq(d1, VIRQ_TIMER, 0);
     long ipi = bind_ipi(d1, 0);
-    int xen = evtchn_alloc_xen_bound(d1, xen_handler);
     CU_ASSERT_EQUAL(bind_vcpu(d1, (uint32_t)unbound, 0), 0);
     CU_ASSERT_EQUAL(bind_vcpu(d1, (uint32_t)to_d2, 0), 0);
     CU_ASSERT_EQUAL(bind_vcpu(d1, (uint32_t)global, 0), 0);
@@ -716,7 +701,7 @@ static void test_bind_vcpu(void)
     REFUSED(d1, EVTCHNOP_bind_vcpu, b, -ENOENT);              /* the vCPU is checked first */
     b.vcpu = 0;
     REFUSED(d1, EVTCHNOP_bind_vcpu, b, -EINVAL);
-    const long not_movable[] = { per_vcpu, ipi, xen, 0, 20 /* free */ };
+    const long not_movable[] = { per_vcpu, ipi, 0, 20 /* free */ };
     for (unsigned int i = 0; i < ARRAY_SIZE(not_movable); i++) {
         b.port = (uint32_t)not_movable[i];
         REFUSED(d1, EVTCHNOP_bind_vcpu, b, -EINVAL);
@@ -801,8 +786,8 @@ static void test_reset(void)
     CU_ASSERT(bind_ipi(d1, 0) > 0);
     long loop = alloc_unbound(d1, DOMID_SELF, DOMID_SELF);
     CU_ASSERT(bind_interdomain(d1, DOMID_SELF, (uint32_t)loop) > 0);
-    int xen = evtchn_alloc_xen_bound(d1, xen_handler);
-    CU_ASSERT(xen > 0);
+    long for_d0 = alloc_unbound(d0, 1, DOMID_SELF);           /* as a console port is */
+    CU_ASSERT(for_d0 > 0);
     CHECK_EV();
 
     struct evtchn_reset r = { .dom = 2 };
@@ -817,10 +802,9 @@ static void test_reset(void)
     REFUSED_UNREADABLE(d1, EVTCHNOP_reset);
 
     CU_ASSERT_EQUAL(reset(d1, DOMID_SELF), 0);
-    for (unsigned int port = 1; port < EVTCHN_MAX_PORTS; port++)
-        if (port != (unsigned int)xen)
-            CU_ASSERT_EQUAL(d1->evtchn[port].state, ECS_FREE);
-    CU_ASSERT_EQUAL(d1->evtchn[xen].state, ECS_XEN);          /* the hypervisor's end stays */
+    for (unsigned int port = 1; port < EVTCHN_MAX_PORTS; port++)   /* every port, */
+        CU_ASSERT_EQUAL(d1->evtchn[port].state, ECS_FREE);         /* for_d0 too */
+    CU_ASSERT_EQUAL(d1->evtchn[0].state, ECS_RESERVED);
     CU_ASSERT_EQUAL(d1->virq_to_port[VIRQ_TIMER], 0);
     for (unsigned int w = 0; w < 32; w++)
         CU_ASSERT_EQUAL(si_of(d1)->evtchn_pending[w], 0);
@@ -908,6 +892,7 @@ static void test_checker(void)
     long a = alloc_unbound(d1, DOMID_SELF, 2);
     long b = bind_interdomain(d2, 1, (uint32_t)a);
     long v = bind_virq(d1, VIRQ_TIMER, 0);
+    long ipi = bind_ipi(d1, 0);
     CU_ASSERT(invariants_hold());
     d2->evtchn[b].remote_port = 9;
     CU_ASSERT_FALSE(invariants_hold());
@@ -921,6 +906,9 @@ static void test_checker(void)
     d1->evtchn[0].state = ECS_FREE;
     CU_ASSERT_FALSE(invariants_hold());
     d1->evtchn[0].state = ECS_RESERVED;
+    d1->evtchn[ipi].state = ECS_IPI + 1;                      /* no such state */
+    CU_ASSERT_FALSE(invariants_hold());
+    d1->evtchn[ipi].state = ECS_IPI;
     CU_ASSERT(invariants_hold());
 }
 

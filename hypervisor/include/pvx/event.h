@@ -3,8 +3,7 @@
  *
  * A domain has up to EVTCHN_MAX_PORTS ports. A port is free, unbound
  * (waiting for a named remote domain to bind), interdomain (connected to a
- * port of another domain, or of the same one), a VIRQ, an IPI, or
- * hypervisor-backed (the other end is pvx itself, e.g. the console drain).
+ * port of another domain, or of the same one), a VIRQ or an IPI.
  * Raising a port sets its bit in shared_info.evtchn_pending; if the port is
  * not masked and the bit was clear, the selector bit and the vCPU's
  * evtchn_upcall_pending are set too and the vCPU is kicked. Invariants:
@@ -25,8 +24,7 @@ enum evtchn_state {
     ECS_UNBOUND,
     ECS_INTERDOMAIN,
     ECS_VIRQ,
-    ECS_IPI,
-    ECS_XEN,                      /* the other end is the hypervisor */
+    ECS_IPI,                      /* the last state */
 };
 
 struct domain;
@@ -38,7 +36,6 @@ struct evtchn {
     uint16_t notify_vcpu;         /* vCPU that gets the upcall */
     domid_t remote_dom;           /* ECS_UNBOUND: who may bind; ECS_INTERDOMAIN: peer */
     uint16_t remote_port;         /* ECS_INTERDOMAIN */
-    void (*xen_handler)(struct domain *d, unsigned int port); /* ECS_XEN: called on send */
 };
 
 /* Set up / tear down d's ports (destroy closes every port, unbinding peers). */
@@ -57,9 +54,6 @@ void send_global_virq(struct domain *d, unsigned int virq);
 /* The lowest free port of d (ports are always handed out lowest first), or
  * -ENOSPC if none is left below d->max_evtchn_port. */
 int evtchn_get_free_port(const struct domain *d);
-/* Allocate a port of d whose other end is the hypervisor: the guest's
- * EVTCHNOP_send on it calls handler. Returns the port or -errno. */
-int evtchn_alloc_xen_bound(struct domain *d, void (*handler)(struct domain *d, unsigned int port));
 /* Allocate an unbound port of d that domain `remote` may bind (the
  * store's port for dom0). Returns the port or -errno. */
 int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
