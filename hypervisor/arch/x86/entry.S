@@ -6,12 +6,13 @@
  * pushes an error code (0 if the CPU gave none) and the vector; SAVE_ALL
  * pushes the general registers. restore_all_guest undoes it and irets.
  *
- * Three hot paths: the hypercall stub, where a 32-bit guest's `int $0x82`
+ * Four hot paths: the hypercall stub, where a 32-bit guest's `int $0x82`
  * lands, the registers ebx, ecx, edx, esi, edi, ebp become the C arguments
  * and the handler's result goes back in eax; the iret hypercall, which
  * every return of the guest kernel to ring 3 or to an interrupted ring-1
- * context makes and which is done in place; and the system-call stub,
- * where ring 3's `int $0x80` is bounced to the guest kernel. The last two
+ * context makes and which is done in place; the system-call stub, where
+ * ring 3's `int $0x80` is bounced to the guest kernel; and the page-fault
+ * stub, which bounces a #PF from ring 3 the same way. The last three
  * write no cpu_regs frame and run no C unless something is unusual.
  */
 #include <asm/hypercall_nr.h>
@@ -214,6 +215,58 @@ iret_to_ring1:
         .popsection
 
 /*
+ * The checks before an in-place bounce from ring 3 (int80_entry, pf_entry),
+ * the ones bounce_to_guest and the return path would make: the CPU's frame
+ * (cs at cs_at(%rsp)) is from ring 2 or 3; no upcall is pending and
+ * unmasked; the upcall mask is 0 or 1; no work is pending; trap-table entry
+ * (its cs at trap_cs in struct arch_vcpu) has a handler; the frame of
+ * `size` bytes below the ring-1 stack from stack_switch wraps as
+ * bounce_frame's esp does and ends below the hypervisor area. Anything
+ * else goes to `slow`. Leaves vcpu_info in r9, struct arch_vcpu in r8, the
+ * upcall mask in r12 and the frame's address in r10.
+ */
+.macro BOUNCE_CHECKS cs_at, trap_cs, size, slow
+        testb $2, \cs_at(%rsp)
+        jz \slow
+        movq current_vcpu_info(%rip), %r9
+        cmpw $1, (%r9)                          /* upcall pending (byte 0) and unmasked? */
+        je \slow
+        movzbl 1(%r9), %r12d                    /* evtchn_upcall_mask */
+        cmpl $1, %r12d
+        ja \slow
+        cmpb $0, work_pending(%rip)
+        jne \slow
+        movq current(%rip), %r8
+        movq VCPU_arch(%r8), %r8
+        testw $0xfffc, \trap_cs(%r8)            /* a null selector is no handler */
+        jz \slow
+        movl ARCH_kernel_sp(%r8), %r10d
+        subl $\size, %r10d
+        cmpl $(BOUNCE_STACK_LIMIT - \size), %r10d
+        ja \slow
+.endm
+
+/*
+ * After the frame is written: mask events if the trap-table entry (its cs
+ * at trap_cs in struct arch_vcpu, its flag and eip after it as in struct
+ * guest_trap) asks, and turn the CPU's frame into a return to its handler
+ * on the ring-1 stack (r10) with TF, NT, RF, VM and AC clear. Registers as
+ * BOUNCE_CHECKS left them.
+ */
+.macro BOUNCE_TO_HANDLER trap_cs
+        movzbl \trap_cs+3(%r8), %r11d
+        orb %r11b, 1(%r9)                       /* flag 4: mask events */
+        andl $~EFLAGS_CLEARED_ON_BOUNCE, CPU_RFLAGS(%rsp)
+        movl \trap_cs+4(%r8), %r11d
+        movq %r11, CPU_RIP(%rsp)
+        movzwl \trap_cs(%r8), %r11d
+        movq %r11, CPU_CS(%rsp)
+        movq %r10, CPU_RSP(%rsp)
+        movl ARCH_kernel_ss(%r8), %r11d
+        movq %r11, CPU_SS(%rsp)
+.endm
+
+/*
  * The system-call fast path: `int $0x80` from ring 3 of a 32-bit PV guest
  * (make bench's "int $0x80" rows measure it; docs/tour.md tells the story).
  * A 64-bit IDT gate cannot lead to the guest's 32-bit handler, so the DPL-3
@@ -237,26 +290,9 @@ iret_to_ring1:
  */
         .globl int80_entry
 int80_entry:
-        testb $2, CPU_CS(%rsp)                  /* from ring 2 or 3 */
-        jz int80_slow
-        movq current_vcpu_info(%rip), %r9
-        cmpw $1, (%r9)                          /* upcall pending and unmasked? */
-        je int80_slow
-        movzbl 1(%r9), %r12d                    /* evtchn_upcall_mask */
-        cmpl $1, %r12d
-        ja int80_slow
-        cmpb $0, work_pending(%rip)
-        jne int80_slow
-        movq current(%rip), %r8
-        movq VCPU_arch(%r8), %r8
+        BOUNCE_CHECKS CPU_CS, ARCH_trap80_cs, 20, int80_slow
         cmpb $3, ARCH_trap80_dpl(%r8)           /* the entry admits ring 3 */
         jne int80_slow
-        testw $0xfffc, ARCH_trap80_cs(%r8)      /* a null selector is no handler */
-        jz int80_slow
-        movl ARCH_kernel_sp(%r8), %r10d
-        subl $20, %r10d                         /* wraps as bounce_frame's esp does */
-        cmpl $(BOUNCE_STACK_LIMIT - 20), %r10d
-        ja int80_slow
         /* The bounce frame, from its lowest address: eip cs eflags esp ss. */
         movl CPU_RIP(%rsp), %r11d               /* after the int instruction */
 1:      movl %r11d, (%r10)
@@ -271,17 +307,7 @@ int80_entry:
 4:      movl %r11d, 12(%r10)
         movl CPU_SS(%rsp), %r11d
 5:      movl %r11d, 16(%r10)
-        movzbl ARCH_trap80_mask(%r8), %r11d
-        orb %r11b, 1(%r9)                       /* flag 4: mask events */
-        /* Return to the handler on that stack. */
-        andl $~EFLAGS_CLEARED_ON_BOUNCE, CPU_RFLAGS(%rsp)
-        movl ARCH_trap80_eip(%r8), %r11d
-        movq %r11, CPU_RIP(%rsp)
-        movzwl ARCH_trap80_cs(%r8), %r11d
-        movq %r11, CPU_CS(%rsp)
-        movq %r10, CPU_RSP(%rsp)
-        movl ARCH_kernel_ss(%r8), %r11d
-        movq %r11, CPU_SS(%rsp)
+        BOUNCE_TO_HANDLER ARCH_trap80_cs
 6:      iretq
         .pushsection .ex_table, "a"
         .quad 1b, int80_slow
@@ -299,6 +325,71 @@ int80_slow:
         movq %rsp, %rdi
         call handle_int80
         jmp restore_all_guest
+
+/*
+ * The page-fault fast path: a #PF from ring 3 (or 2) of a 32-bit PV guest,
+ * bounced in place to the guest kernel's handler for vector 14, as
+ * int80_entry bounces a system call (make bench's guest-os page fault and
+ * protection fault rows take it). It does what handle_trap ->
+ * guest_page_fault -> bounce_to_guest and the return path would: CR2 into
+ * the virtual CR2 and vcpu_info's arch.cr2, Xen's bounce frame with the
+ * error code [ss esp] eflags cs eip error on the ring-1 stack from
+ * stack_switch, events masked if the entry asks, eflags less TF, NT, RF,
+ * VM and AC with IF set, and an iretq to the handler. Like int80_entry it
+ * works in r8-r13, which compatibility mode cannot see, and writes no
+ * cpu_regs frame.
+ *
+ * Anything else takes the C path (pf_slow, through trap_common) before
+ * anything is changed, so it ends as it always did: a fault from ring 1 or
+ * in the hypervisor, pending work or an unmasked pending upcall, an upcall
+ * mask other than 0 or 1, no handler (a crash), a frame that would reach
+ * the hypervisor area. A fault writing the guest stack (whose own #PF
+ * changed CR2) puts the guest's CR2 back before it goes there: the C path
+ * then records the same CR2 and crashes the domain for the same write.
+ * The trap table's DPL is not checked, as the C path does not check it
+ * for exceptions.
+ */
+pf_entry:                                       /* the error code at 0(%rsp) */
+        BOUNCE_CHECKS 8+CPU_CS, ARCH_trap14_cs, 24, pf_slow
+        movq %cr2, %r13
+        movl %r13d, ARCH_cr2(%r8)
+        movl %r13d, VCPU_INFO_cr2(%r9)
+        /* The bounce frame, from its lowest address: error eip cs eflags esp ss. */
+        movl (%rsp), %r11d
+1:      movl %r11d, (%r10)
+        movl 8+CPU_RIP(%rsp), %r11d
+2:      movl %r11d, 4(%r10)
+        imull $0x10000, %r12d, %r11d
+        movw 8+CPU_CS(%rsp), %r11w              /* cs | upcall mask << 16 */
+3:      movl %r11d, 8(%r10)
+        xorl $1, %r12d
+        imull $EFLAGS_IF, %r12d, %r12d          /* IF = !upcall mask */
+        movl 8+CPU_RFLAGS(%rsp), %r11d
+        andl $~EFLAGS_IF, %r11d
+        orl %r12d, %r11d
+4:      movl %r11d, 12(%r10)
+        movl 8+CPU_RSP(%rsp), %r11d
+5:      movl %r11d, 16(%r10)
+        movl 8+CPU_SS(%rsp), %r11d
+6:      movl %r11d, 20(%r10)
+        addq $8, %rsp                           /* drop the error code */
+        orl $EFLAGS_IF, CPU_RFLAGS(%rsp)
+        BOUNCE_TO_HANDLER ARCH_trap14_cs
+7:      iretq
+        .pushsection .ex_table, "a"
+        .quad 1b, pf_stack_fault
+        .quad 2b, pf_stack_fault
+        .quad 3b, pf_stack_fault
+        .quad 4b, pf_stack_fault
+        .quad 5b, pf_stack_fault
+        .quad 6b, pf_stack_fault
+        .quad 7b, bad_iret
+        .popsection
+pf_stack_fault:
+        movq %r13, %cr2                         /* the guest's fault, not ours */
+pf_slow:
+        pushq $14
+        jmp trap_common
 
 /* The way out for every other entry. Work (a reschedule, an event upcall)
  * is only done on the way back to a guest, never when a fault inside the
@@ -339,7 +430,9 @@ do_pending_work:
 .macro EXC vec
         .align 16
 exc_\vec:
-        .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+        .if \vec == 14
+        jmp pf_entry                    /* error code pushed; its own fast path */
+        .elseif (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
         .else
         pushq $0
         .endif

@@ -234,9 +234,13 @@ void handle_int80(struct cpu_regs *regs)
 _Static_assert(offsetof(struct vcpu, arch) == VCPU_arch, "VCPU_arch");
 _Static_assert(offsetof(struct arch_vcpu, traps[0x80].cs) == ARCH_trap80_cs, "ARCH_trap80_cs");
 _Static_assert(offsetof(struct arch_vcpu, traps[0x80].dpl) == ARCH_trap80_dpl, "ARCH_trap80_dpl");
-_Static_assert(offsetof(struct arch_vcpu, traps[0x80].mask_events) == ARCH_trap80_mask,
-               "ARCH_trap80_mask");
-_Static_assert(offsetof(struct arch_vcpu, traps[0x80].eip) == ARCH_trap80_eip, "ARCH_trap80_eip");
+_Static_assert(offsetof(struct arch_vcpu, traps[TRAP_page_fault].cs) == ARCH_trap14_cs, "ARCH_trap14_cs");
+_Static_assert(offsetof(struct guest_trap, mask_events) == 3 && offsetof(struct guest_trap, eip) == 4,
+               "BOUNCE_TO_HANDLER's offsets in struct guest_trap");
+_Static_assert(offsetof(struct arch_vcpu, cr2) == ARCH_cr2 && sizeof(((struct arch_vcpu *)0)->cr2) == 4,
+               "ARCH_cr2");
+_Static_assert(offsetof(struct vcpu_info, arch.cr2) == VCPU_INFO_cr2 &&
+               sizeof(((struct vcpu_info *)0)->arch.cr2) == 4, "VCPU_INFO_cr2");
 _Static_assert(offsetof(struct arch_vcpu, kernel_ss) == ARCH_kernel_ss, "ARCH_kernel_ss");
 _Static_assert(offsetof(struct arch_vcpu, kernel_sp) == ARCH_kernel_sp, "ARCH_kernel_sp");
 _Static_assert(sizeof(bool) == 1 && sizeof(((struct arch_vcpu *)0)->kernel_ss) == 4 &&

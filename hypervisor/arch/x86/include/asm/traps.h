@@ -2,15 +2,17 @@
 #ifndef ASM_TRAPS_H
 #define ASM_TRAPS_H
 
-/* What entry.S's int $0x80 fast path reads, by offset (traps.c checks each
- * against the C layout): struct vcpu's arch pointer, trap-table entry 0x80
- * (struct guest_trap) and the ring-1 stack from stack_switch in struct
- * arch_vcpu; the lowest address a bounce frame may not reach. */
+/* What entry.S's int $0x80 and #PF fast paths read, by offset (traps.c
+ * checks each against the C layout): struct vcpu's arch pointer, trap-table
+ * entries 0x80 and 14 (struct guest_trap), the virtual CR2 and the ring-1
+ * stack from stack_switch in struct arch_vcpu; the lowest address a bounce
+ * frame may not reach. */
 #define VCPU_arch 24
 #define ARCH_trap80_cs (0x80 * 8)
 #define ARCH_trap80_dpl (0x80 * 8 + 2)
-#define ARCH_trap80_mask (0x80 * 8 + 3)
-#define ARCH_trap80_eip (0x80 * 8 + 4)
+#define ARCH_trap14_cs (14 * 8)
+#define ARCH_cr2 2396
+#define VCPU_INFO_cr2 8
 #define ARCH_kernel_ss 2108
 #define ARCH_kernel_sp 2112
 #define BOUNCE_STACK_LIMIT 0xF5800000   /* HYPERVISOR_VIRT_START_32 */
