@@ -8,8 +8,8 @@
  *                                         hooked or pinned in batches; later
  *                                         entries by mmu_update or
  *                                         update_va_mapping (aspace.c)
- *   switch        mov cr3, TSS esp0    -> NEW_BASEPTR + stack_switch, one
- *                                         multicall (aspace.c)
+ *   switch        mov cr3, TSS esp0    -> NEW_BASEPTR + stack_switch, two
+ *                                         direct calls (aspace.c)
  * (aspace.c: user address spaces, fork and the switch; time.c: the tick,
  * time, interrupts and idle through events; console.c:
  * console_io for dom0, the PV console ring for a domU; memory.c: mapping

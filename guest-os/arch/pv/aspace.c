@@ -557,12 +557,14 @@ void arch_aspace_destroy(struct aspace *as)
 
 /* ---- the switch ---- */
 
-/* One batch, where native writes TSS esp0 and cr3: stack_switch if the
- * ring-1 stack changes, NEW_BASEPTR if the address space does, then the
- * pending L1s of a newly loaded `as` remapped read-only and hooked (their
- * L2 entries were not present, so nothing stale is cached for them). The
- * idle process (as NULL) never enters ring 3, so it keeps both. The two
- * fixed calls are made once; a switch only fills in its arguments. */
+/* Where native writes TSS esp0 and cr3: stack_switch if the ring-1 stack
+ * changes, NEW_BASEPTR if the address space does. The idle process (as
+ * NULL) never enters ring 3, so it keeps both. The usual switch, to an
+ * address space with nothing pending, makes those (at most two) calls
+ * directly: no batch to fill in and read back. A newly loaded `as` with
+ * pending L1s takes one batch instead: the two calls, then its pending
+ * L1s remapped read-only and hooked (their L2 entries were not present,
+ * so nothing stale is cached for them). */
 void arch_switch_to(struct aspace *as, uintptr_t kstack_top)
 {
     static struct mmuext_op base = { .cmd = MMUEXT_NEW_BASEPTR };
@@ -572,16 +574,24 @@ void arch_switch_to(struct aspace *as, uintptr_t kstack_top)
     };
     if (!as)
         return;
-    unsigned int first = kstack_top != trap_stack ? 0 : 1, end = 1;
-    calls[0].args[1] = kstack_top;
-    if (as != loaded) {
-        base.arg1.mfn = as->l3_mfn;
+    base.arg1.mfn = as->l3_mfn;
+    if (!as->npending) {
+        long rc = 0;
+        if (kstack_top != trap_stack)
+            rc = HYPERVISOR_stack_switch(FLAT_RING1_SS, kstack_top);
+        if (!rc && as != loaded)
+            rc = HYPERVISOR_mmuext_op(&base, 1, NULL, DOMID_SELF);
+        if (rc)
+            panic("switch to address space %x failed: %d", as->l3_mfn, (int)rc);
+    } else {                            /* never the loaded one (see the rules) */
+        unsigned int first = kstack_top != trap_stack ? 0 : 1;
+        calls[0].args[1] = kstack_top;
         calls[1].args[0] = (uint32_t)&base;
-        end = 2 + (as->npending ? hook_calls(as, calls + 2) : 0);
+        unsigned int end = 2 + hook_calls(as, calls + 2);
+        if (run_batch(calls + first, end - first))
+            panic("switch to address space %x failed", as->l3_mfn);
+        as->npending = 0;
     }
-    if (run_batch(calls + first, end - first))
-        panic("switch to address space %x failed", as->l3_mfn);
-    as->npending = 0;
     trap_stack = kstack_top;
     loaded = as;
 }
