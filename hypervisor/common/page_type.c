@@ -128,26 +128,49 @@ void put_page(mfn_t mfn)
 
 /* ---- validation and devalidation ---- */
 
-/* Undo the first n entry references of a table being validated. Empty
- * entries hold nothing: they are skipped here, without a call (a fresh L1
- * of a small process is mostly empty, and fork and exec hook several). */
+/* Are the four entries from t on all empty? One test for four: an L1 of a
+ * small process is mostly empty, and validating or devalidating it visits
+ * all 512 entries (fork and exec each hook and release several). */
+static inline bool quad_empty(const intpte_t *t)
+{
+    return !pte_present(t[0] | t[1] | t[2] | t[3]);
+}
+
+/* Undo the first n entry references of a table being validated, or all of
+ * a table's: the last first, as they were taken in order. Empty entries
+ * hold nothing: they are skipped without a call, four at a time where
+ * they can be. */
 static void put_entries(intpte_t *table, unsigned int n, void (*put)(intpte_t))
 {
-    while (n--)
+    while (n % 4) {
+        n--;
         if (pte_present(table[n]))
             put(table[n]);
+    }
+    while (n) {
+        n -= 4;
+        if (quad_empty(&table[n]))
+            continue;
+        for (unsigned int i = n + 4; i-- > n;)
+            if (pte_present(table[i]))
+                put(table[i]);
+    }
 }
 
 static int validate_l1(mfn_t mfn, struct domain *d)
 {
     intpte_t *l1 = table_of(mfn);
-    for (unsigned int i = 0; i < L1_ENTRIES; i++) {
-        if (!pte_present(l1[i]))
+    for (unsigned int quad = 0; quad < L1_ENTRIES; quad += 4) {
+        if (quad_empty(&l1[quad]))
             continue;                   /* nothing to check or take */
-        int rc = get_page_from_l1e(l1[i], d);
-        if (rc) {
-            put_entries(l1, i, put_page_from_l1e);
-            return rc;
+        for (unsigned int i = quad; i < quad + 4; i++) {
+            if (!pte_present(l1[i]))
+                continue;
+            int rc = get_page_from_l1e(l1[i], d);
+            if (rc) {
+                put_entries(l1, i, put_page_from_l1e);
+                return rc;
+            }
         }
     }
     return 0;

@@ -436,14 +436,17 @@ static int fork_l1(struct aspace *parent, struct aspace *child, unsigned int slo
     uint64_t *cl1 = pending_add(child, slot);
     if (!cl1)
         return -12;
-    for (unsigned int j = 0; j < 512; j++) {
-        uint64_t e = pl1[j];
+    /* A pointer walk, as native's fork: an index would be widened to 64
+     * bits for entry_ma on every entry, empty ones included. */
+    for (uint64_t *pe = pl1; pe < pl1 + 512; pe++) {
+        uint64_t e = *pe;
         if (!(e & PTE_P))
             continue;
+        unsigned int j = (unsigned int)(pe - pl1);
         if (e & PTE_RW) {
             e = (e & ~PTE_RW) | PTE_COW;
             if (pending) {
-                pl1[j] = e;
+                *pe = e;
             } else {
                 fork_vas[*nreq] = USER_BASE + (slot << 21) + (j << 12);
                 fork_reqs[(*nreq)++] = (mmu_update_t){ .ptr = entry_ma(pl1, j) + MMU_NORMAL_PT_UPDATE,
@@ -468,9 +471,13 @@ struct aspace *arch_aspace_fork(struct aspace *parent)
         return NULL;
     unsigned int nreq = 0;
     int rc = 0;
-    for (unsigned int slot = 0; slot < 512 && !rc; slot++)
-        if (parent->l2[slot] & PTE_P)
-            rc = fork_l1(parent, child, slot, entry_va(parent->l2[slot]), 0, &nreq);
+    for (const uint64_t *l2e = parent->l2; l2e < parent->l2 + 512; l2e++) {   /* see fork_l1 */
+        if (!(*l2e & PTE_P))
+            continue;
+        rc = fork_l1(parent, child, (unsigned int)(l2e - parent->l2), entry_va(*l2e), 0, &nreq);
+        if (rc)
+            break;
+    }
     for (unsigned int i = 0; i < parent->npending && !rc; i++)
         rc = fork_l1(parent, child, parent->pending_slot[i], parent->pending_l1[i], 1, &nreq);
     if (rc) {                       /* the parent's entries may stay writable */
@@ -520,12 +527,13 @@ void arch_aspace_destroy(struct aspace *as)
     static const void *tables[512 + 3];
     static mmu_update_t unhooks[512];
     unsigned int nt = 0, nu = 0;
-    for (unsigned int slot = 0; slot < 512; slot++) {
-        if (!(as->l2[slot] & PTE_P))
+    for (const uint64_t *l2e = as->l2; l2e < as->l2 + 512; l2e++) {   /* a pointer walk: see fork_l1 */
+        if (!(*l2e & PTE_P))
             continue;
-        tables[nt] = entry_va(as->l2[slot]);
+        tables[nt] = entry_va(*l2e);
         unref_l1(tables[nt++]);
-        unhooks[nu++] = (mmu_update_t){ .ptr = entry_ma(as->l2, slot) + MMU_NORMAL_PT_UPDATE, .val = 0 };
+        unhooks[nu++] = (mmu_update_t){ .ptr = entry_ma(as->l2, (unsigned int)(l2e - as->l2)) +
+                                               MMU_NORMAL_PT_UPDATE, .val = 0 };
     }
     for (unsigned int i = 0; i < as->npending; i++) {
         unref_l1(as->pending_l1[i]);
