@@ -10,7 +10,8 @@
  * lands, the registers ebx, ecx, edx, esi, edi, ebp become the C arguments
  * and the handler's result goes back in eax; the iret hypercall, which
  * every return of the guest kernel to ring 3 or to an interrupted ring-1
- * context makes and which is done in place; the system-call stub, where
+ * context makes and which is done in place (stack_switch, which every
+ * process switch makes, too); the system-call stub, where
  * ring 3's `int $0x80` is bounced to the guest kernel; and the page-fault
  * stub, which bounces a #PF from ring 3 the same way. The last three
  * write no cpu_regs frame and run no C unless something is unusual.
@@ -95,6 +96,8 @@
 hypercall_entry:
         cmpl $__HYPERVISOR_iret, %eax
         je iret_entry
+        cmpl $__HYPERVISOR_stack_switch, %eax
+        je stack_switch_entry
 hypercall_full_entry:
         subq $17*8, %rsp
         movq $0, REGS_ERROR(%rsp)
@@ -136,6 +139,42 @@ hypercall_full_entry:
 hypercall_pending_work:
         movq %rax, REGS_RAX(%rsp)
         jmp do_pending_work
+
+/*
+ * stack_switch(ss, esp) in place: every process switch of a PV kernel
+ * makes it (guest-os's context-switch row). It does what do_stack_switch
+ * (guest_traps.c) does, with ss in ebx and esp in ecx: the selector's low
+ * 16 bits, RPL 0 made 1 unless null (fixup_guest_cs), stored with esp as
+ * the ring-1 stack for bounces from ring 3, and 0 in eax. Anything else,
+ * an RPL other than 1 (-EPERM), pending work or an unmasked pending upcall
+ * (both handled on the way out), takes the full path before anything is
+ * changed. Works in r8-r11, which compatibility mode cannot see.
+ */
+stack_switch_entry:
+        cmpb $0, work_pending(%rip)
+        jne hypercall_full_entry
+        movq current_vcpu_info(%rip), %r9
+        cmpw $1, (%r9)                          /* upcall pending and unmasked? */
+        je hypercall_full_entry
+        movzwl %bx, %r10d
+        testl $3, %r10d
+        jnz 1f
+        testl %r10d, %r10d                      /* null: refused */
+        jz hypercall_full_entry
+        orl $1, %r10d                           /* RPL 0 means ring 1 */
+1:      movl %r10d, %r11d
+        andl $3, %r11d
+        cmpl $1, %r11d
+        jne hypercall_full_entry
+        movq current(%rip), %r8
+        movq VCPU_arch(%r8), %r8
+        movl %r10d, ARCH_kernel_ss(%r8)
+        movl %ecx, ARCH_kernel_sp(%r8)
+        xorl %eax, %eax
+2:      iretq
+        .pushsection .ex_table, "a"
+        .quad 2b, bad_iret
+        .popsection
 
 /*
  * The iret fast path: hypercall 23 from ring 1, made by jumping to

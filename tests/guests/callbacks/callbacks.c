@@ -11,7 +11,8 @@
  *  - an argument that cannot be read (unmapped, or running into an
  *    unmapped page): -EFAULT;
  *  - stack_switch: an RPL-3, RPL-2 or null ss is -EPERM and the kernel
- *    stack stays what it was (a ring-3 trap still lands there);
+ *    stack stays what it was (a ring-3 trap still lands there); RPL 0
+ *    works as RPL 1, and bits above the 16-bit selector are ignored;
  *  - set_trap_table: a code selector with RPL 0 works as RPL 1; NULL
  *    clears the table (a handler installed before no longer runs: the
  *    int is a #GP); a table without a terminator within 1024 entries is
@@ -103,6 +104,12 @@ static void test_stack_switch(void)
     trap_reset();
     user_run((uint32_t)user_int80, utop, 0x002, 0);
     CHECK_EQ(last_trap.frame_va, other - 20);
+    /* RPL 0 works as RPL 1, and only the low 16 bits are a selector. */
+    CHECK_EQ(HYPERVISOR_stack_switch(0x10000u | (FLAT_RING1_SS & ~3u), ksp), 0);
+    trap_reset();
+    user_run((uint32_t)user_int80, utop, 0x002, 0);
+    CHECK_EQ(last_trap.frame_va, ksp - 20);
+    CHECK_EQ(last_trap.handler_ss, FLAT_RING1_SS);
 }
 
 /* int $0x41 from ring 1: the vector if delivered, 13 if #GP. */
