@@ -13,6 +13,8 @@
 
 /* printk.c: formatted console output (%d %u %x %s %c %p, l/ll, width, 0). */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* The same with arguments: the length the whole output would have. */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -14,7 +14,8 @@
  * EVTCHNOP_send returns), then raises the port to say there is room, so a
  * guest that notifies and then waits for out_cons to catch up never waits
  * long. Bytes never notified stay in the ring; what a backend had not
- * taken when its domain dies pvx prints (arch/x86/domain.c's domain_kill). Console input goes where keyhandler.c's Ctrl-A switch points:
+ * taken when its domain dies pvx prints (arch/x86/domain.c's domain_kill).
+ * Console input goes where keyhandler.c's Ctrl-A switch points:
  * dom0's bytes wait in a small queue for CONSOLEIO_read (and raise
  * VIRQ_CONSOLE); a domU's go into its ring's in[] and its console port is
  * notified, if pvx serves the ring (keyhandler.c skips a domU whose ring a

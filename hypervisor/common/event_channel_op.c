@@ -210,7 +210,7 @@ static long op_send(uint32_t arg)
     case ECS_UNBOUND:
         /* Nobody listens yet: dropped, as Xen does; but while no backend
          * has bound a domU's console port, pvx serves its ring. */
-        if (s.port == d->console_port && d->domain_id != 0)
+        if (s.port == d->console_port && console_served_by_pvx(d))
             console_ring_drain(d);
         return 0;
     default:

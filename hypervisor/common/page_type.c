@@ -157,23 +157,44 @@ static void put_entries(intpte_t *table, unsigned int n, void (*put)(intpte_t))
     }
 }
 
+/* Take the reference of entry i of a table being validated (get), if it
+ * is present; if it is refused, put back those of entries 0..i (put) and
+ * return the error. */
+static inline int get_entry(intpte_t *table, unsigned int i, struct domain *d,
+                            int (*get)(intpte_t, struct domain *), void (*put)(intpte_t))
+{
+    if (!pte_present(table[i]))
+        return 0;
+    int rc = get(table[i], d);
+    if (rc)
+        put_entries(table, i, put);
+    return rc;
+}
+
+/* Take the references of the first n entries of a table being validated,
+ * the first first, or none (get_entry). Empty entries are skipped without
+ * a call, four at a time where they can be. */
+static inline int get_entries(intpte_t *table, unsigned int n, struct domain *d,
+                              int (*get)(intpte_t, struct domain *), void (*put)(intpte_t))
+{
+    unsigned int quads = n & ~3u, i;
+    int rc;
+    for (unsigned int quad = 0; quad < quads; quad += 4) {
+        if (quad_empty(&table[quad]))
+            continue;                   /* nothing to check or take */
+        for (i = quad; i < quad + 4; i++)
+            if ((rc = get_entry(table, i, d, get, put)) != 0)
+                return rc;
+    }
+    for (i = quads; i < n; i++)
+        if ((rc = get_entry(table, i, d, get, put)) != 0)
+            return rc;
+    return 0;
+}
+
 static int validate_l1(mfn_t mfn, struct domain *d)
 {
-    intpte_t *l1 = table_of(mfn);
-    for (unsigned int quad = 0; quad < L1_ENTRIES; quad += 4) {
-        if (quad_empty(&l1[quad]))
-            continue;                   /* nothing to check or take */
-        for (unsigned int i = quad; i < quad + 4; i++) {
-            if (!pte_present(l1[i]))
-                continue;
-            int rc = get_page_from_l1e(l1[i], d);
-            if (rc) {
-                put_entries(l1, i, put_page_from_l1e);
-                return rc;
-            }
-        }
-    }
-    return 0;
+    return get_entries(table_of(mfn), L1_ENTRIES, d, get_page_from_l1e, put_page_from_l1e);
 }
 
 /* Guest-owned entries of an L2: all, or those below the hypervisor part. */
@@ -188,15 +209,9 @@ static int validate_l2(mfn_t mfn, struct domain *d)
 {
     intpte_t *l2 = table_of(mfn);
     unsigned int n = l2_guest_entries(mfn_to_page(mfn));
-    for (unsigned int i = 0; i < n; i++) {
-        if (!pte_present(l2[i]))
-            continue;
-        int rc = get_page_from_l2e(l2[i], d);
-        if (rc) {
-            put_entries(l2, i, put_page_from_l2e);
-            return rc;
-        }
-    }
+    int rc = get_entries(l2, n, d, get_page_from_l2e, put_page_from_l2e);
+    if (rc)
+        return rc;
     if (n < L2_ENTRIES)
         arch_fill_hypervisor_l2(l2);
     return 0;

@@ -33,7 +33,6 @@
 #define BATCH 64
 #define FLOOR_MIN_PAGES 1024          /* 4 MiB */
 #define RESERVE_PAGES 512             /* 2 MiB kept free */
-#define PTE_KERNEL 0x063u             /* P RW A D */
 #define MAX_PFNS (1u << 18)           /* the 1 GiB kernel window */
 
 static uint32_t in_balloon[MAX_PFNS / 32];   /* bit set: the pfn has no frame */

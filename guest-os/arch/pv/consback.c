@@ -53,7 +53,6 @@
 #define SCAN_NS 1000000000ull         /* look for new and gone domUs once a second */
 #define LINE_MAX 120                  /* a longer line is cut */
 #define CTRL_RBRACKET 0x1d            /* Ctrl-]: detach, as xl console */
-#define PTE_KERNEL 0x063u             /* P RW A D: how the kernel maps its own pages */
 #define HOLD_NS 50000000ull           /* a domU line waits at most this for dom0's line to end */
 
 struct console {
@@ -156,17 +155,8 @@ static void notify(const struct console *c)
 /* Print c's partial line, prefixed, and empty it. */
 static void flush_line(struct console *c)
 {
-    char out[LINE_MAX + 16], digits[8];
-    uint32_t n = 0, nd = 0, id = c->domid;
-    do
-        digits[nd++] = (char)('0' + id % 10);
-    while ((id /= 10) != 0);
-    out[n++] = '(';
-    out[n++] = 'd';
-    while (nd)
-        out[n++] = digits[--nd];
-    out[n++] = ')';
-    out[n++] = ' ';
+    char out[LINE_MAX + 16];
+    uint32_t n = (uint32_t)ksnprintf(out, sizeof(out), "(d%u) ", c->domid);   /* at most 9 */
     memcpy(out + n, c->line, c->len);
     n += c->len;
     out[n++] = '\n';
@@ -325,27 +315,16 @@ static void connect(domid_t domid)
     drain(c);                                    /* what it wrote before we came */
 }
 
-/* The domain with the lowest id >= from (its info in *info), or -1. */
-static int next_domain(domid_t from, struct xen_domctl_getdomaininfo *info)
-{
-    struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo,
-                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = from };
-    if (HYPERVISOR_domctl(&op))
-        return -1;
-    *info = op.u.getdomaininfo;
-    return op.domain;
-}
-
 /* Drop the consoles of domains that are gone or dying; connect the new. */
 static void scan(void)
 {
     struct xen_domctl_getdomaininfo info;
     for (struct console *c = consoles; c < consoles + MAX_CONSOLES; c++)
-        if (c->domid && (next_domain(c->domid, &info) != c->domid || (info.flags & XEN_DOMINF_dying)))
+        if (c->domid && (xen_domain_next(c->domid, &info) != c->domid || (info.flags & XEN_DOMINF_dying)))
             disconnect(c, "has gone");
     static uint32_t seen[sizeof(refused) / sizeof(refused[0])];   /* 4 KiB: not on the stack */
     memset(seen, 0, sizeof(seen));
-    for (int id = 1; (id = next_domain((domid_t)id, &info)) > 0; id++) {
+    for (int id = 1; (id = xen_domain_next((domid_t)id, &info)) > 0; id++) {
         seen[id / 32] |= 1u << (id % 32);
         int served = 0;
         for (struct console *c = consoles; c < consoles + MAX_CONSOLES; c++)

@@ -42,18 +42,16 @@ static uint32_t store_port_of(domid_t domid)
     return (uint32_t)param.value;
 }
 
-/* "d" and the id in decimal. */
-static void default_name(char *name, uint32_t domid)
+/* xen_domain_next: see pv.h. */
+int xen_domain_next(uint16_t from, struct xen_domctl_getdomaininfo *info)
 {
-    char digits[8];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + domid % 10);
-    while ((domid /= 10) != 0);
-    *name++ = 'd';
-    while (n)
-        *name++ = digits[--n];
-    *name = 0;
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo,
+                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = from };
+    long rc = HYPERVISOR_domctl(&op);
+    if (rc)
+        return (int)rc;
+    *info = op.u.getdomaininfo;
+    return op.domain;
 }
 
 /* xen_domains(domid, info): see include/xen_user.h. */
@@ -64,21 +62,19 @@ long arch_sys_xen_domains(uint32_t domid, uint32_t uinfo, uint32_t unused)
         return -EPERM;
     if (domid >= DOMID_FIRST_RESERVED)
         return -ESRCH;
-    struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo,
-                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = (domid_t)domid };
-    long rc = HYPERVISOR_domctl(&op);
-    if (rc)
-        return rc == -ESRCH ? -ESRCH : xen_errno(rc);
-    const struct xen_domctl_getdomaininfo *d = &op.u.getdomaininfo;
+    struct xen_domctl_getdomaininfo d;
+    int id = xen_domain_next((uint16_t)domid, &d);
+    if (id < 0)
+        return id == -ESRCH ? -ESRCH : xen_errno(id);
     struct gos_dominfo info;
     memset(&info, 0, sizeof(info));
-    info.domid = op.domain;
-    info.flags = d->flags & XEN_DOMINF_dying ? GOS_DOM_DYING
-               : d->flags & XEN_DOMINF_shutdown ? GOS_DOM_SHUTDOWN : GOS_DOM_RUNNING;
-    info.tot_pages = (uint32_t)d->tot_pages;
-    info.max_pages = (uint32_t)d->max_pages;
-    info.store_port = store_port_of(op.domain);
+    info.domid = (uint32_t)id;
+    info.flags = d.flags & XEN_DOMINF_dying ? GOS_DOM_DYING
+               : d.flags & XEN_DOMINF_shutdown ? GOS_DOM_SHUTDOWN : GOS_DOM_RUNNING;
+    info.tot_pages = (uint32_t)d.tot_pages;
+    info.max_pages = (uint32_t)d.max_pages;
+    info.store_port = store_port_of((domid_t)id);
     info.store_ref = GNTTAB_RESERVED_XENSTORE;
-    default_name(info.name, info.domid);
+    ksnprintf(info.name, sizeof(info.name), "d%u", info.domid);
     return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : (long)info.domid;
 }

@@ -18,11 +18,9 @@
 /* The lowest id of a domU that still exists, or 0 if none does. */
 static domid_t first_domu(void)
 {
-    struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo,
-                             .interface_version = XEN_DOMCTL_INTERFACE_VERSION, .domain = 1 };
-    if (HYPERVISOR_domctl(&op))
-        return 0;                       /* -ESRCH: no domain from id 1 on */
-    return op.u.getdomaininfo.domain;
+    struct xen_domctl_getdomaininfo info;
+    int id = xen_domain_next(1, &info);
+    return id > 0 ? (domid_t)id : 0;    /* -ESRCH: no domain from id 1 on */
 }
 
 /* Sleep ns without events (SCHEDOP_poll on no port, with a timeout). */

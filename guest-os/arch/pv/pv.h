@@ -54,6 +54,14 @@ void consback_line_start(void);
 /* Was the last byte written to the console something other than '\n'? */
 int console_mid_line(void);
 
+/* How the kernel maps its own pages (P RW A D). */
+#define PTE_KERNEL 0x063u
+
+/* domains.c: the domain with the lowest id >= from (XEN_DOMCTL_
+ * getdomaininfo, its info in *info): its id, or pvx's -errno (-ESRCH: none). */
+struct xen_domctl_getdomaininfo;
+int xen_domain_next(uint16_t from, struct xen_domctl_getdomaininfo *info);
+
 /* ---- the hypervisor for user programs (include/xen_user.h) ---- */
 struct proc;
 /* evtchn.c: is this domain dom0 (start_info SIF_INITDOMAIN)? */
